@@ -1,0 +1,1 @@
+"""Filings: departments, their budget filings and the uploaded documents, and the parse pipeline."""

@@ -1,0 +1,135 @@
+"""Departments, their filings (one per department/year/stage/version) and the uploaded documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    name = models.CharField(_("部门名称"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Filing(models.Model):
+    class Stage(models.TextChoices):
+        ORIGINAL = "original", _("年初预算")
+        ADJUSTMENT = "adjustment", _("预算调整")
+
+    class Status(models.TextChoices):
+        PARSED = "parsed", _("已解析")
+        IN_REVIEW = "in_review", _("审核中")
+        SIGNED_OFF = "signed_off", _("已签批")
+        REOPENED = "reopened", _("已重开")
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="filings", verbose_name=_("部门")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PARSED
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("预算文件")
+        verbose_name_plural = _("预算文件")
+        ordering = ["-year", "department__name", "stage", "-version"]
+        permissions = [("review_filing", _("可以审核预算文件"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "stage", "version"], name="filing_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year} {self.get_stage_display()} v{self.version}"
+
+
+def document_storage_path(sha256: str) -> str:
+    """Files are stored by content hash, so one file is stored once whatever its name."""
+    return f"documents/{sha256[:2]}/{sha256}.pdf"
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, user: Any) -> DocumentQuerySet:
+        if user.has_perm("filings.view_document"):
+            return self
+        return self.filter(uploaded_by=user)
+
+    def pending(self) -> DocumentQuerySet:
+        return self.filter(status__in=[Document.Status.QUEUED, Document.Status.PARSING])
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        PARSING = "parsing", _("解析中")
+        PARSED = "parsed", _("已解析")
+        FAILED = "failed", _("失败")
+        NEEDS_OCR = "needs_ocr", _("需要OCR")
+
+    filing = models.ForeignKey(
+        Filing,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("预算文件"),
+    )
+    original_filename = models.CharField(_("原文件名"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("内容类型"), max_length=100)
+    file = models.FileField(_("文件"), max_length=255)
+    page_count = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    title = models.CharField(_("首个标题"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("上传人"),
+        null=True,
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    error = models.TextField(_("错误信息"), blank=True)
+    pages_without_text = models.JSONField(_("无文字层的页"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
+    parse_started_at = models.DateTimeField(_("开始解析"), null=True, blank=True)
+    parse_finished_at = models.DateTimeField(_("完成解析"), null=True, blank=True)
+    parse_seconds = models.FloatField(_("解析用时（秒）"), null=True, blank=True)
+    parser_version = models.CharField(_("解析器版本"), max_length=40, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("上传文档")
+        verbose_name_plural = _("上传文档")
+        ordering = ["-uploaded_at", "-id"]
+        permissions = [("upload_document", _("可以上传预算文件"))]
+
+    def __str__(self) -> str:
+        return self.original_filename
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.PARSING}

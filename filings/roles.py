@@ -1,0 +1,38 @@
+"""The three roles, as auth groups, and the permissions each carries.
+
+The data migration creates them; tests that flush the database call
+``ensure_role_groups`` again, so the definition lives here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CLERKS = "录入员"
+REVIEWERS = "审核员"
+ADMINS = "管理员"
+
+# (app_label, codename) pairs per group. Admins get every permission of our apps.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    CLERKS: [("filings", "upload_document"), ("filings", "view_department")],
+    REVIEWERS: [
+        ("filings", "view_department"),
+        ("filings", "view_filing"),
+        ("filings", "view_document"),
+        ("filings", "review_filing"),
+    ],
+}
+ADMIN_APPS = ("filings", "review")
+
+
+def ensure_role_groups(group_model: Any, permission_model: Any) -> None:
+    """Create the role groups and (re)attach their permissions; safe to run again."""
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = [
+            permission_model.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in perms
+        ]
+        group.permissions.set(wanted)
+    admins, _ = group_model.objects.get_or_create(name=ADMINS)
+    admins.permissions.set(permission_model.objects.filter(content_type__app_label__in=ADMIN_APPS))

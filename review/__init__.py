@@ -1,0 +1,1 @@
+"""Review: anomaly findings, flags and sign-off of parsed filings."""

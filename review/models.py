@@ -1,0 +1,1 @@
+"""Review models (findings, flags, sign-off) arrive with the review workspace."""

@@ -1,0 +1,26 @@
+// Upload page: drag-and-drop highlight and a byte progress bar; the form still works without it.
+(function () {
+  const form = document.getElementById("upload-form");
+  if (!form) return;
+  const zone = form.querySelector(".dropzone");
+  const input = form.querySelector("input[type=file]");
+  const bar = document.getElementById("upload-progress");
+  const status = document.getElementById("upload-status");
+  ["dragenter", "dragover"].forEach((e) => zone.addEventListener(e, (ev) => { ev.preventDefault(); zone.classList.add("dragover"); }));
+  ["dragleave", "drop"].forEach((e) => zone.addEventListener(e, () => zone.classList.remove("dragover")));
+  zone.addEventListener("drop", (ev) => { ev.preventDefault(); input.files = ev.dataTransfer.files; showChosen(); });
+  input.addEventListener("change", showChosen);
+  function showChosen() { status.textContent = input.files.length ? "已选择 " + input.files.length + " 个文件" : ""; }
+  form.addEventListener("submit", (ev) => {
+    if (!input.files.length || !window.XMLHttpRequest) return;
+    ev.preventDefault();
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    bar.hidden = false;
+    form.querySelector("button[type=submit]").disabled = true;
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) { bar.value = (100 * e.loaded) / e.total; status.textContent = "上传中… " + Math.round(bar.value) + "%"; } };
+    xhr.onload = () => { window.location = xhr.responseURL || window.location.href; };
+    xhr.onerror = () => { status.textContent = "上传失败：网络错误，请重试。"; form.querySelector("button[type=submit]").disabled = false; };
+    xhr.send(new FormData(form));
+  });
+})();

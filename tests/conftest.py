@@ -1,0 +1,115 @@
+"""Shared fixtures: users per role, and a real Celery worker against the test database.
+
+``bin/test`` starts the PostgreSQL and Redis these use; nothing here is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Django imports stay inside fixtures: the parser and rule tests run without Django.
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+
+
+@pytest.fixture
+def role_groups(db: None) -> None:
+    # Transactional tests flush the tables the data migration filled; put the roles back.
+    from django.contrib.auth.models import Group, Permission
+
+    from filings import roles
+
+    roles.ensure_role_groups(Group, Permission)
+
+
+def _make_user(django_user_model, username: str, group: str | None, **extra):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username=username, password="pw-" + username, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def clerk(role_groups, django_user_model):  # type: ignore[no-untyped-def]
+    return _make_user(django_user_model, "clerk", "录入员")
+
+
+@pytest.fixture
+def reviewer(role_groups, django_user_model):  # type: ignore[no-untyped-def]
+    return _make_user(django_user_model, "reviewer", "审核员")
+
+
+@pytest.fixture
+def admin_user(role_groups, django_user_model):  # type: ignore[no-untyped-def]
+    return _make_user(django_user_model, "boss", "管理员", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def clerk_client(client, clerk):  # type: ignore[no-untyped-def]
+    client.force_login(clerk)
+    return client
+
+
+def _worker_env(db_name: str) -> dict[str, str]:
+    import dj_database_url
+
+    env = dict(os.environ)
+    parsed = dj_database_url.parse(os.environ["DATABASE_URL"])
+    env["DATABASE_URL"] = (
+        f"postgres://{parsed['USER']}@{parsed['HOST']}:{parsed['PORT']}/{db_name}"
+    )
+    env["CONN_MAX_AGE"] = "0"
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
+    """One real worker process for the session, on the test database and the test Redis."""
+    from django.db import connection
+
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        db_name = connection.settings_dict["NAME"]
+    app.connection_for_write().default_channel.client.flushdb()  # no tasks left from earlier runs
+    log = (ROOT / "var" / "test").joinpath("worker.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
+             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", "test@%h"],
+            cwd=ROOT, env=_worker_env(db_name), stdout=out, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the Celery worker did not start; see {log}")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def wait_for() -> Callable[..., None]:
+    def wait(condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                pytest.fail(f"timed out after {timeout}s waiting for {what}")
+            time.sleep(0.1)
+
+    return wait

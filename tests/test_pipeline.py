@@ -1,0 +1,140 @@
+"""Upload → Redis → a real Celery worker → the document's outcome, on real PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from filings import services
+from filings.models import Document
+from filings.uploads import candidates_from_bytes
+from tests.pdfmaker import build_pdf
+
+SAMPLE = Path(__file__).parent / "corpus" / "pdf" / "synth-bijie-hrss-2024-original.pdf"
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def upload(client, name: str, data: bytes):
+    return client.post("/upload/", {"files": [SimpleUploadedFile(name, data)]}, follow=True)
+
+
+def settled(name: str):
+    def check() -> bool:
+        doc = Document.objects.filter(original_filename=name).first()
+        return doc is not None and not doc.is_pending
+
+    return check
+
+
+def test_uploaded_sample_is_parsed_by_the_worker(celery_worker, clerk_client, wait_for):
+    response = upload(clerk_client, "毕节.pdf", SAMPLE.read_bytes())
+    assert "已上传" in response.content.decode()
+    wait_for(settled("毕节.pdf"), what="the worker")
+    doc = Document.objects.get(original_filename="毕节.pdf")
+    assert doc.status == Document.Status.PARSED, doc.error
+    assert doc.page_count == 6
+    assert "绩效目标" in doc.title
+    assert doc.attempts == 1 and doc.parse_seconds is not None
+    assert Path(doc.file.path).read_bytes() == SAMPLE.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status", "message"),
+    [
+        ("truncated.pdf", SAMPLE.read_bytes()[:40000], Document.Status.FAILED, "损坏"),
+        ("locked.pdf", build_pdf(["secret"], encrypt=True), Document.Status.FAILED, "加密"),
+        ("scan.pdf", build_pdf([None, None, None]), Document.Status.NEEDS_OCR, "OCR"),
+        ("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20, Document.Status.FAILED, "PDF"),
+    ],
+)
+def test_bad_pdfs_end_with_a_clear_message_and_keep_their_bytes(
+    celery_worker, clerk_client, wait_for, name, data, status, message
+):
+    upload(clerk_client, name, data)
+    wait_for(settled(name), what=f"the worker on {name}")
+    doc = Document.objects.get(original_filename=name)
+    assert doc.status == status
+    assert message in doc.error
+    assert Path(doc.file.path).read_bytes() == data
+
+
+def test_no_text_pdf_records_its_blank_pages(celery_worker, clerk_client, wait_for):
+    upload(clerk_client, "blank.pdf", build_pdf([None, None]))
+    wait_for(settled("blank.pdf"))
+    assert Document.objects.get(original_filename="blank.pdf").pages_without_text == [1, 2]
+
+
+def test_zip_of_pdfs_is_parsed_member_by_member(celery_worker, clerk_client, wait_for):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("批次/一.pdf", build_pdf(["one"]))
+        archive.writestr("批次/二.pdf", build_pdf(["two", "two"]))
+    upload(clerk_client, "batch.zip", buffer.getvalue())
+    wait_for(settled("一.pdf"))
+    wait_for(settled("二.pdf"))
+    assert Document.objects.get(original_filename="二.pdf").page_count == 2
+    assert Document.objects.filter(status=Document.Status.PARSED).count() == 2
+
+
+def test_sweeper_recovers_a_document_stuck_in_parsing(celery_worker, clerk, wait_for, settings):
+    data = build_pdf(["stuck"])
+    (candidate,) = candidates_from_bytes("stuck.pdf", data)
+    outcome = services.document_upload(candidate=candidate, uploaded_by=clerk)
+    wait_for(settled("stuck.pdf"))
+    # As if a worker took it and was killed: parsing, a dead task id, started long ago.
+    long_ago = timezone.now() - timedelta(seconds=settings.SWEEP_PARSING_AFTER_SECONDS + 5)
+    Document.objects.filter(pk=outcome.document.pk).update(
+        status=Document.Status.PARSING, task_id="dead-task", parse_started_at=long_ago, page_count=None
+    )
+    assert services.documents_sweep_stale() == 1
+    wait_for(settled("stuck.pdf"), what="the re-queued parse")
+    doc = Document.objects.get(pk=outcome.document.pk)
+    assert doc.status == Document.Status.PARSED and doc.page_count == 1
+    assert doc.attempts == 2
+
+
+def test_sweeper_sends_a_document_that_never_reached_the_broker(celery_worker, clerk, wait_for, settings):
+    long_ago = timezone.now() - timedelta(seconds=settings.SWEEP_QUEUED_AFTER_SECONDS + 5)
+    path = "documents/lost.pdf"
+    data = build_pdf(["lost"])
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(data))
+    # Created without a task, as when Redis was down at upload time.
+    doc = Document.objects.create(
+        original_filename="lost.pdf", sha256="f" * 64, size=len(data), content_type="application/pdf",
+        file=path, uploaded_by=clerk, queued_at=long_ago,
+    )
+    assert services.documents_sweep_stale() == 1
+    wait_for(settled("lost.pdf"))
+    assert Document.objects.get(pk=doc.pk).status == Document.Status.PARSED
+
+
+def test_sweeper_gives_up_after_the_attempt_limit(db, clerk, settings):
+    long_ago = timezone.now() - timedelta(seconds=settings.SWEEP_PARSING_AFTER_SECONDS + 5)
+    doc = Document.objects.create(
+        original_filename="cursed.pdf", sha256="e" * 64, size=1, content_type="application/pdf",
+        file="documents/none.pdf", status=Document.Status.PARSING, parse_started_at=long_ago,
+        attempts=settings.PARSE_MAX_ATTEMPTS,
+    )
+    assert services.documents_sweep_stale() == 0
+    doc.refresh_from_db()
+    assert doc.status == Document.Status.FAILED and "多次" in doc.error
+
+
+def test_claim_is_taken_by_one_task_only(db, clerk):
+    doc = Document.objects.create(
+        original_filename="c.pdf", sha256="d" * 64, size=1, content_type="application/pdf", file="x.pdf"
+    )
+    assert services.document_claim(document_id=doc.pk, task_id="t1") is True
+    assert services.document_claim(document_id=doc.pk, task_id="t2") is False
+    # The same task retrying after an outage may take it again.
+    assert services.document_claim(document_id=doc.pk, task_id="t1") is True
