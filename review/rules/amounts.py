@@ -1,0 +1,109 @@
+"""Amounts as the rules see them: yuan Decimals, printed units and rounding steps.
+
+A `budget-filing/1` document stores every amount in yuan, whatever unit the
+table was printed in.  The tolerance a rule may allow, and the way a figure is
+shown back to the reviewer, both depend on that printed unit, so everything
+about units lives here.  No float ever touches an amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+# Yuan per printed unit.  Unknown units fall back to yuan: a wrong guess there
+# only makes the tolerance stricter, never hides a real error.
+UNIT_FACTORS: dict[str, Decimal] = {
+    "元": Decimal("1"),
+    "万元": Decimal("10000"),
+    "亿元": Decimal("100000000"),
+}
+
+
+def unit_factor(unit: str | None) -> Decimal:
+    """Yuan per one printed unit (`万元` → 10000)."""
+    return UNIT_FACTORS.get((unit or "").strip(), Decimal("1"))
+
+
+def unit_name(unit: str | None) -> str:
+    """The unit to show in messages; unknown units are shown as 元 (see factor)."""
+    unit = (unit or "").strip()
+    return unit if unit in UNIT_FACTORS else "元"
+
+
+def step(unit: str | None) -> Decimal:
+    """One step of the printed unit, in yuan: 0.01 万元 = 100 元, 0.01 元 = 0.01 元."""
+    return unit_factor(unit) * CENT
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """An amount cell as a Decimal; blank, dash or unreadable text is None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # Never expected in the format; go through str so 0.1 stays 0.1.
+        value = str(value)
+    text = str(value).strip().replace(",", "").replace("，", "")
+    if text in ("", "-", "—", "–", "－"):
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def or_zero(value: Decimal | None) -> Decimal:
+    """A blank cell counts as zero in sums and differences."""
+    return ZERO if value is None else value
+
+
+def total(values: Iterable[Decimal | None]) -> Decimal:
+    """Sum with blanks as zero."""
+    result = ZERO
+    for v in values:
+        if v is not None:
+            result += v
+    return result
+
+
+def round_to(amount: Decimal, unit_step: Decimal) -> Decimal:
+    """`amount` rounded half-up to a multiple of `unit_step` (both in yuan)."""
+    return (amount / unit_step).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * unit_step
+
+
+def within_step(printed: Decimal, expected: Decimal, unit_step: Decimal) -> bool:
+    """True when a printed total/split/增减数 is off by at most one printed step."""
+    return abs(printed - expected) <= unit_step
+
+
+def same_after_rounding(a: Decimal, b: Decimal, coarse_step: Decimal) -> bool:
+    """Two prints of one figure agree once both are rounded to the coarser step."""
+    return round_to(a, coarse_step) == round_to(b, coarse_step)
+
+
+def fmt(amount: Decimal | None, unit: str | None) -> str:
+    """`amount` (yuan) written in the printed unit: 2301300 in 万元 → "230.13".
+
+    Two decimals as printed; a figure that carries more precision than that
+    (8.5684 万元) keeps it, because hiding it would hide the reason for a finding.
+    """
+    if amount is None:
+        return "空白"
+    value = amount / unit_factor(unit)
+    cents = value.quantize(CENT)
+    if cents == value:
+        return f"{cents:f}"
+    return f"{value.normalize():f}"
+
+
+def fmt_unit(amount: Decimal | None, unit: str | None) -> str:
+    """`fmt` plus the unit name: "230.13 万元"."""
+    return f"{fmt(amount, unit)} {unit_name(unit)}"

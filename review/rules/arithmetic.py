@@ -1,0 +1,367 @@
+"""Arithmetic inside one table: 增减数, splits, totals and the income/expense balance.
+
+Every comparison allows one step of the table's printed unit (SCHEMA.md:
+0.01 万元 = 100 元 in a 万元 table), because each printed figure was rounded
+on its own.  Blank cells count as zero.  Which rows a total covers is read
+from the table's own structure (codes, sections, 一、/（一） numbering and the
+words 合计/总计), never from particular labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from . import amounts
+from .amounts import or_zero
+from .model import DEPARTMENT_KEY, Filing, Hit, Severity, Table, amount_at
+from .names import clean, match_key, printed
+from .registry import rule
+
+COLUMN_SETS = ("initial", "adjusted", "change")
+COLUMN_NAMES = {"initial": "年初预算数", "adjusted": "调整预算数", "change": "增减数"}
+SPLIT_FIELDS = ("total", "basic", "project")
+SPLIT_NAMES = {"total": "合计", "basic": "基本支出", "project": "项目支出"}
+ROW_KINDS = ("project_expenditure", "transfer_payment")
+
+_GRAND_TOTAL = re.compile(r"合计|总计")
+_TOP_NUMBER = re.compile(r"^[一二三四五六七八九十百零〇]+[、.．]")
+_SUB_NUMBER = re.compile(r"^(?:\([一二三四五六七八九十百零〇]+\)|\d+[、.．](?!\d))")
+
+
+def _has_adjustment_columns(rows: Sequence[Mapping[str, Any]],
+                            fields: Sequence[str]) -> bool:
+    """An original filing has no 调整/增减 columns at all: nothing to check."""
+    return any(
+        _cell(row, f"{col}.{f}" if f else col) is not None
+        for row in rows for col in ("adjusted", "change") for f in fields
+    )
+
+
+def _cell(row: Mapping[str, Any], path: str) -> Decimal | None:
+    return amount_at(row, path)
+
+
+def _path(col: str, field: str) -> str:
+    return f"{col}.{field}" if field else col
+
+
+def _functional_key(row: Mapping[str, Any]) -> str:
+    return printed(row.get("code")) or printed(row.get("name"))
+
+
+def _row_key(table: Table, row: Mapping[str, Any]) -> str:
+    if table.kind == "functional_expenditure":
+        return _functional_key(row)
+    if table.kind == "income_expense_summary":
+        return printed(row.get("label"))
+    return printed(row.get("name")) or printed(row.get("label"))
+
+
+# ------------------------------------------------------------------ 增减数
+
+def _change_tables(filing: Filing) -> Iterator[tuple[Table, tuple[str, ...]]]:
+    for table in filing.tables:
+        if table.kind == "functional_expenditure":
+            yield table, SPLIT_FIELDS
+        elif table.kind in ("income_expense_summary", *ROW_KINDS):
+            yield table, ("",)
+
+
+@rule("arith.change", "change_mismatch", Severity.ERROR,
+      "增减数 = 调整预算数 − 年初预算数")
+def check_change(filing: Filing) -> Iterator[Hit]:
+    for table, fields in _change_tables(filing):
+        rows = table.rows
+        if not _has_adjustment_columns(rows, fields):
+            continue
+        for i, row in enumerate(rows):
+            for field in fields:
+                initial = _cell(row, _path("initial", field))
+                adjusted = _cell(row, _path("adjusted", field))
+                change = _cell(row, _path("change", field))
+                if initial is None and adjusted is None and change is None:
+                    continue
+                expected = or_zero(adjusted) - or_zero(initial)
+                if amounts.within_step(or_zero(change), expected, table.step):
+                    continue
+                where = f"{SPLIT_NAMES[field]}列" if field else ""
+                yield Hit(
+                    table.index, _row_key(table, row),
+                    f"{where}增减数印为 {table.fmt_unit(change)}，应为 "
+                    f"{table.fmt(adjusted)} − {table.fmt(initial)} = "
+                    f"{table.fmt_unit(expected)}",
+                    row_index=i,
+                    cells=tuple(_path(c, field) for c in COLUMN_SETS),
+                    printed=change, expected=expected,
+                    detail=f"{_path('change', field)}: {table.fmt(change)} printed, "
+                           f"{table.fmt(adjusted)} − {table.fmt(initial)} = "
+                           f"{table.fmt(expected)}",
+                )
+
+
+# ------------------------------------------------------------------ splits
+
+@rule("arith.split", "split_mismatch", Severity.ERROR,
+      "合计 = 基本支出 + 项目支出（功能分类表每行每列）")
+def check_split(filing: Filing) -> Iterator[Hit]:
+    for table in filing.of_kind("functional_expenditure"):
+        for i, row in enumerate(table.rows):
+            for col in COLUMN_SETS:
+                whole = _cell(row, f"{col}.total")
+                basic = _cell(row, f"{col}.basic")
+                project = _cell(row, f"{col}.project")
+                if basic is None and project is None:
+                    continue
+                expected = or_zero(basic) + or_zero(project)
+                if amounts.within_step(or_zero(whole), expected, table.step):
+                    continue
+                yield Hit(
+                    table.index, _functional_key(row),
+                    f"{COLUMN_NAMES[col]}合计印为 {table.fmt_unit(whole)}，应为 "
+                    f"基本支出 {table.fmt(basic)} + 项目支出 {table.fmt(project)} = "
+                    f"{table.fmt_unit(expected)}",
+                    row_index=i,
+                    cells=(f"{col}.total", f"{col}.basic", f"{col}.project"),
+                    printed=whole, expected=expected,
+                    detail=f"{col}: total {table.fmt(whole)} ≠ basic {table.fmt(basic)}"
+                           f" + project {table.fmt(project)}",
+                )
+
+
+_FUNDS_PARTS = {
+    "project_performance": (("fiscal", "财政拨款"), ("non_fiscal", "非财政拨款")),
+    "department_performance": (("basic", "基本支出"), ("project", "项目支出"),
+                               ("other", "其他资金")),
+}
+
+
+@rule("arith.funds_split", "split_mismatch", Severity.ERROR,
+      "资金总额 = 财政拨款 + 非财政拨款（绩效目标表）")
+def check_funds_split(filing: Filing) -> Iterator[Hit]:
+    for table in filing.tables:
+        parts = _FUNDS_PARTS.get(table.kind)
+        if parts is None:
+            continue
+        key = (printed(table.data.get("project")) if table.kind == "project_performance"
+               else DEPARTMENT_KEY)
+        for side in ("initial", "adjusted"):
+            funds = table.data.get("funds")
+            whole = amount_at(funds, f"{side}.total")
+            values = [amount_at(funds, f"{side}.{name}") for name, _ in parts]
+            if all(v is None for v in values):
+                continue
+            expected = amounts.total(values)
+            if amounts.within_step(or_zero(whole), expected, table.step):
+                continue
+            terms = " + ".join(f"{label} {table.fmt(v)}"
+                               for (_, label), v in zip(parts, values, strict=True))
+            yield Hit(
+                table.index, key,
+                f"{COLUMN_NAMES[side]}资金总额印为 {table.fmt_unit(whole)}，应为 "
+                f"{terms} = {table.fmt_unit(expected)}",
+                cells=(f"funds.{side}.total",
+                       *(f"funds.{side}.{name}" for name, _ in parts)),
+                printed=whole, expected=expected,
+                detail=f"{side}: 资金总额 {table.fmt(whole)} ≠ {terms}",
+            )
+
+
+# ------------------------------------------------------------------ sums
+
+def _sum_hits(table: Table, key: str, row_index: int | None, row: Mapping[str, Any],
+              parts: Sequence[Mapping[str, Any]], fields: Sequence[str],
+              what: str) -> Iterator[Hit]:
+    """Compare `row` with the sum of `parts` on every column set and field."""
+    for col in COLUMN_SETS:
+        for field in fields:
+            path = _path(col, field)
+            printed = _cell(row, path)
+            values = [_cell(p, path) for p in parts]
+            if printed is None and all(v is None for v in values):
+                continue
+            expected = amounts.total(values)
+            if amounts.within_step(or_zero(printed), expected, table.step):
+                continue
+            name = COLUMN_NAMES[col] + (SPLIT_NAMES[field] if field else "")
+            yield Hit(
+                table.index, key,
+                f"{key} 的{name}印为 {table.fmt_unit(printed)}，"
+                f"其下 {len(parts)} 行（{what}）合计为 {table.fmt_unit(expected)}",
+                row_index=row_index, cells=(path,),
+                printed=printed, expected=expected,
+                detail=f"{path}: {table.fmt(printed)} printed, {len(parts)} rows "
+                       f"below sum to {table.fmt(expected)}",
+            )
+
+
+def _code(row: Mapping[str, Any]) -> str:
+    code = clean(row.get("code"))
+    return code if code.isdigit() else ""
+
+
+@rule("arith.functional_sum", "sum_mismatch", Severity.ERROR,
+      "功能分类表：合计 = 各类之和，类 = 其下各款之和，款 = 其下各项之和")
+def check_functional_sum(filing: Filing) -> Iterator[Hit]:
+    for table in filing.of_kind("functional_expenditure"):
+        rows = table.rows
+        coded = [(i, _code(r)) for i, r in enumerate(rows) if _code(r)]
+        codes = {c for _, c in coded}
+        children: dict[str, list[int]] = {}
+        top: list[int] = []
+        for i, code in coded:
+            # Nearest printed ancestor by code prefix: a 项 whose 款 is missing
+            # still belongs to its 类.
+            parent = next((code[:n] for n in range(len(code) - 1, 0, -1)
+                           if code[:n] in codes), None)
+            if parent is None:
+                top.append(i)
+            else:
+                children.setdefault(parent, []).append(i)
+        seen: set[str] = set()
+        for i, code in coded:
+            # A code printed twice is a duplicate_entry; its children are
+            # compared with the first of its rows only.
+            if code in seen or code not in children:
+                continue
+            seen.add(code)
+            yield from _sum_hits(table, code, i, rows[i],
+                                 [rows[j] for j in children[code]], SPLIT_FIELDS,
+                                 "按科目编码")
+        for i, row in enumerate(rows):
+            if not _code(row) and _GRAND_TOTAL.search(clean(row.get("name"))) and top:
+                yield from _sum_hits(table, _functional_key(row), i, row,
+                                     [rows[j] for j in top], SPLIT_FIELDS, "各类")
+
+
+def _is_grand_total(row: Mapping[str, Any]) -> bool:
+    label = clean(row.get("name")) or clean(row.get("label"))
+    return bool(_GRAND_TOTAL.search(label)) and not clean(row.get("section"))
+
+
+@rule("arith.section_sum", "sum_mismatch", Severity.ERROR,
+      "项目支出表、转移支付表：合计 = 各部分之和，各部分 = 其下项目之和")
+def check_section_sum(filing: Filing) -> Iterator[Hit]:
+    for table in filing.tables:
+        if table.kind not in ROW_KINDS:
+            continue
+        rows = table.rows
+        totals = [i for i, r in enumerate(rows) if r.get("subtotal") and _is_grand_total(r)]
+        sections = [i for i, r in enumerate(rows) if r.get("subtotal")
+                    and not _is_grand_total(r) and not clean(r.get("section"))]
+        by_name = {match_key(rows[i].get("name") or rows[i].get("label")): i
+                   for i in sections}
+        items: dict[int, list[int]] = {i: [] for i in sections}
+        current: int | None = None
+        for i, row in enumerate(rows):
+            if i in items:
+                current = i
+                continue
+            if row.get("subtotal"):
+                continue
+            named = by_name.get(match_key(row.get("section"))) if row.get("section") else None
+            owner = named if named is not None else current
+            if owner is not None:
+                items[owner].append(i)
+        for s in sections:
+            if items[s]:
+                yield from _sum_hits(table, _row_key(table, rows[s]), s, rows[s],
+                                     [rows[j] for j in items[s]], ("",), "各项目")
+        parts = sections or [i for i, r in enumerate(rows) if not r.get("subtotal")]
+        for t in totals:
+            yield from _sum_hits(table, _row_key(table, rows[t]), t, rows[t],
+                                 [rows[j] for j in parts], ("",),
+                                 "各部分" if sections else "各项目")
+
+
+def _summary_sides(table: Table) -> dict[str, list[int]]:
+    sides: dict[str, list[int]] = {}
+    for i, row in enumerate(table.rows):
+        sides.setdefault(clean(row.get("side")), []).append(i)
+    return sides
+
+
+def _summary_structure(rows: Sequence[Mapping[str, Any]], indices: Sequence[int]
+                       ) -> tuple[list[tuple[int, list[int]]], int | None, list[int]]:
+    """(total rows with what they cover, the 总计 row, rows added to reach it).
+
+    `本年收入合计` covers the numbered lines above it; a numbered line with
+    `（一）` lines under it covers those; `收入总计` is the 合计 plus the
+    unnumbered lines between them (上年结转 ...).
+    """
+    checks: list[tuple[int, list[int]]] = []
+    top: list[int] = []
+    subtotal: int | None = None
+    after: list[int] = []
+    grand: int | None = None
+    parent: int | None = None
+    subs: dict[int, list[int]] = {}
+    for i in indices:
+        label = clean(rows[i].get("label"))
+        if "总计" in label:
+            grand = i
+            break
+        if "合计" in label:
+            subtotal = i
+            parent = None
+            continue
+        if _SUB_NUMBER.match(label) and parent is not None:
+            subs.setdefault(parent, []).append(i)
+            continue
+        if subtotal is None:
+            top.append(i)
+            parent = i if _TOP_NUMBER.match(label) else None
+        else:
+            after.append(i)
+    checks.extend((p, s) for p, s in subs.items())
+    if subtotal is not None and top:
+        checks.append((subtotal, top))
+    if grand is None:
+        return checks, None, []
+    covered = ([subtotal] if subtotal is not None else top) + after
+    return checks, grand, covered
+
+
+@rule("arith.summary_sum", "sum_mismatch", Severity.ERROR,
+      "收支总表：本年收入/支出合计 = 各编号行之和，总计 = 合计 + 结转等行")
+def check_summary_sum(filing: Filing) -> Iterator[Hit]:
+    for table in filing.of_kind("income_expense_summary"):
+        rows = table.rows
+        for indices in _summary_sides(table).values():
+            checks, grand, covered = _summary_structure(rows, indices)
+            if grand is not None and covered:
+                checks.append((grand, covered))
+            for total_index, parts in checks:
+                yield from _sum_hits(table, _row_key(table, rows[total_index]),
+                                     total_index, rows[total_index],
+                                     [rows[j] for j in parts], ("",), "所列收支行")
+
+
+@rule("arith.balance", "balance_mismatch", Severity.ERROR, "收入总计 = 支出总计")
+def check_balance(filing: Filing) -> Iterator[Hit]:
+    for table in filing.of_kind("income_expense_summary"):
+        rows = table.rows
+        grands: dict[str, int] = {}
+        for side, indices in _summary_sides(table).items():
+            _, grand, _ = _summary_structure(rows, indices)
+            if grand is not None:
+                grands[side] = grand
+        if "income" not in grands or "expense" not in grands:
+            continue
+        inc, exp = rows[grands["income"]], rows[grands["expense"]]
+        for col in COLUMN_SETS:
+            a, b = _cell(inc, col), _cell(exp, col)
+            if a is None and b is None:
+                continue
+            if amounts.within_step(or_zero(a), or_zero(b), table.step):
+                continue
+            yield Hit(
+                table.index, printed(inc.get("label")),
+                f"{COLUMN_NAMES[col]}：{printed(inc.get('label'))} {table.fmt_unit(a)}"
+                f" ≠ {printed(exp.get('label'))} {table.fmt_unit(b)}",
+                row_index=grands["income"], cells=(col,),
+                printed=a, expected=b,
+                detail=f"{col}: income {table.fmt(a)} vs expense {table.fmt(b)}",
+            )

@@ -1,0 +1,195 @@
+"""Agreement between tables: one project's amount wherever it is printed.
+
+A project appears in the 项目支出表, in its own 项目支出绩效目标表 (资金总额)
+and, when its money goes down to counties, in the 转移支付表.  The tables may be
+printed in different units; SCHEMA.md says the finer figure is rounded to the
+coarser table's step and then the two must be equal.  A blank amount is zero
+(a project new in the adjustment has a blank 年初 in one table and 0.00 in
+another).  Projects are matched by normalised name, and a name printed more
+than once is paired in printed order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from . import amounts
+from .amounts import or_zero
+from .model import DEPARTMENT_KEY, Filing, Hit, Severity, Table, amount_at, dig
+from .names import clean, match_key, printed
+from .registry import rule
+
+SIDES = ("initial", "adjusted")
+SIDE_NAMES = {"initial": "年初预算数", "adjusted": "调整预算数"}
+TABLE_NAMES = {
+    "project_expenditure": "项目支出表",
+    "transfer_payment": "转移支付表",
+    "project_performance": "绩效目标表资金总额",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One print of a project's amounts: a list row or a target table's funds."""
+
+    table: Table
+    row_index: int | None
+    name: str
+
+    def amount(self, side: str) -> Decimal | None:
+        if self.row_index is None:
+            return amount_at(self.table.data.get("funds"), f"{side}.total")
+        return amount_at(self.table.rows[self.row_index], side)
+
+    def has_side(self, side: str) -> bool:
+        """Whether this print has the column set at all (an original filing has
+        no 调整预算数 in its target tables)."""
+        if self.row_index is None:
+            return isinstance(dig(self.table.data.get("funds"), side), Mapping)
+        return True
+
+    def cell(self, side: str) -> str:
+        return f"funds.{side}.total" if self.row_index is None else side
+
+
+def _listed(filing: Filing, kind: str) -> dict[str, list[Place]]:
+    """Project rows of every `kind` table, grouped by match key, in printed order."""
+    found: dict[str, list[Place]] = {}
+    for table in filing.of_kind(kind):
+        for i, row in enumerate(table.rows):
+            if row.get("subtotal"):
+                continue
+            name = printed(row.get("name")) or printed(row.get("label"))
+            if name:
+                found.setdefault(match_key(name), []).append(Place(table, i, name))
+    return found
+
+
+def _target_tables(filing: Filing) -> dict[str, list[Place]]:
+    found: dict[str, list[Place]] = {}
+    for table in filing.of_kind("project_performance"):
+        name = printed(table.data.get("project"))
+        if name:
+            found.setdefault(match_key(name), []).append(Place(table, None, name))
+    return found
+
+
+def _disagreements(a: Place, b: Place) -> Iterator[tuple[str, Decimal, Decimal]]:
+    coarse = max(a.table.step, b.table.step)
+    for side in SIDES:
+        if not (a.has_side(side) and b.has_side(side)):
+            continue
+        x, y = or_zero(a.amount(side)), or_zero(b.amount(side))
+        if not amounts.same_after_rounding(x, y, coarse):
+            yield side, x, y
+
+
+def _hits(a: Place, b: Place, report_on: Place, key: str) -> Iterator[Hit]:
+    for side, x, y in _disagreements(a, b):
+        name_a, name_b = TABLE_NAMES[a.table.kind], TABLE_NAMES[b.table.kind]
+        yield Hit(
+            report_on.table.index, key,
+            f"{SIDE_NAMES[side]}：{name_a}印为 {a.table.fmt_unit(x)}，"
+            f"{name_b}为 {b.table.fmt_unit(y)}",
+            row_index=report_on.row_index, cells=(report_on.cell(side),),
+            printed=y if report_on is b else x, expected=x if report_on is b else y,
+            detail=f"{side}: {a.table.fmt_unit(x)} in {a.table.kind} "
+                   f"(table {a.table.index}), {b.table.fmt_unit(y)} in "
+                   f"{b.table.kind} (table {b.table.index})",
+        )
+
+
+def _pairs(left: dict[str, list[Place]], right: dict[str, list[Place]]
+           ) -> Iterator[tuple[Place, Place]]:
+    for key, places in left.items():
+        yield from zip(places, right.get(key, []), strict=False)
+
+
+@rule("cross.project_targets", "cross_table_mismatch", Severity.ERROR,
+      "项目支出表的项目金额 = 该项目绩效目标表的资金总额")
+def check_project_targets(filing: Filing) -> Iterator[Hit]:
+    # SCHEMA.md files this disagreement under the target table, keyed by project.
+    for row, target in _pairs(_listed(filing, "project_expenditure"),
+                              _target_tables(filing)):
+        yield from _hits(row, target, target, target.name)
+
+
+@rule("cross.transfer_project", "cross_table_mismatch", Severity.ERROR,
+      "转移支付表的项目金额 = 项目支出表中同一项目的金额")
+def check_transfer_project(filing: Filing) -> Iterator[Hit]:
+    for transfer, row in _pairs(_listed(filing, "transfer_payment"),
+                                _listed(filing, "project_expenditure")):
+        yield from _hits(row, transfer, transfer, transfer.name)
+
+
+@rule("cross.transfer_targets", "cross_table_mismatch", Severity.ERROR,
+      "转移支付表的项目金额 = 该项目绩效目标表的资金总额（项目支出表未列该项目时）")
+def check_transfer_targets(filing: Filing) -> Iterator[Hit]:
+    # When the project table lists the project, the two checks above already
+    # tie all three prints together; comparing again would report one wrong
+    # figure twice under two keys.
+    listed = _listed(filing, "project_expenditure")
+    transfers = {k: v for k, v in _listed(filing, "transfer_payment").items()
+                 if k not in listed}
+    for transfer, target in _pairs(transfers, _target_tables(filing)):
+        yield from _hits(transfer, target, target, target.name)
+
+
+def _summary_grand(filing: Filing, side: str) -> tuple[Table, Mapping[str, Any]] | None:
+    for table in filing.of_kind("income_expense_summary"):
+        for row in table.rows:
+            if clean(row.get("side")) == side and "总计" in clean(row.get("label")):
+                return table, row
+    return None
+
+
+def _functional_total(filing: Filing) -> tuple[Table, Mapping[str, Any]] | None:
+    for table in filing.of_kind("functional_expenditure"):
+        for row in table.rows:
+            if not clean(row.get("code")) and "计" in clean(row.get("name")):
+                return table, row
+    return None
+
+
+@rule("cross.department_funds", "department_funds_mismatch", Severity.WARNING,
+      "部门整体绩效目标表的资金与收支总表、功能分类表的合计一致")
+def check_department_funds(filing: Filing) -> Iterator[Hit]:
+    # Not one project's amount, so not SCHEMA's cross_table_mismatch: the
+    # department table is often drawn up from an earlier version of the budget,
+    # which is worth a look but is not a proven error.
+    department = filing.first("department_performance")
+    if department is None:
+        return
+    funds = department.data.get("funds")
+    references: list[tuple[str, str, tuple[Table, Mapping[str, Any]] | None, str]] = [
+        ("total", "资金总额", _summary_grand(filing, "income"), "收支总表收入总计"),
+        ("basic", "基本支出", _functional_total(filing), "功能分类表合计基本支出"),
+        ("project", "项目支出", _functional_total(filing), "功能分类表合计项目支出"),
+    ]
+    for side in SIDES:
+        if not isinstance(dig(funds, side), Mapping):
+            continue
+        for field, label, ref, ref_name in references:
+            if ref is None:
+                continue
+            table, row = ref
+            path = side if table.kind == "income_expense_summary" else f"{side}.{field}"
+            theirs = amount_at(row, path)
+            ours = amount_at(funds, f"{side}.{field}")
+            if ours is None and theirs is None:
+                continue
+            coarse = max(department.step, table.step)
+            if amounts.same_after_rounding(or_zero(ours), or_zero(theirs), coarse):
+                continue
+            yield Hit(
+                department.index, DEPARTMENT_KEY,
+                f"{SIDE_NAMES[side]}{label}印为 {department.fmt_unit(ours)}，"
+                f"{ref_name}为 {table.fmt_unit(theirs)}",
+                cells=(f"funds.{side}.{field}",),
+                printed=ours, expected=theirs,
+                detail=f"{side}.{field}: {department.fmt_unit(ours)} vs "
+                       f"{table.fmt_unit(theirs)} in {table.kind}",
+            )
