@@ -35,13 +35,30 @@ def requeue_documents(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = [
-        "original_filename", "status", "page_count", "attempts", "uploaded_by", "uploaded_at", "filing",
+        "original_filename",
+        "status",
+        "page_count",
+        "attempts",
+        "uploaded_by",
+        "uploaded_at",
+        "filing",
     ]
     list_filter = ["status", "content_type", "uploaded_at"]
     search_fields = ["original_filename", "sha256", "title", "error"]
     list_select_related = ["uploaded_by", "filing__department"]
     readonly_fields = [
-        "sha256", "size", "content_type", "file", "uploaded_by", "uploaded_at", "attempts", "task_id",
-        "queued_at", "parse_started_at", "parse_finished_at", "parse_seconds", "parser_version",
+        "sha256",
+        "size",
+        "content_type",
+        "file",
+        "uploaded_by",
+        "uploaded_at",
+        "attempts",
+        "task_id",
+        "queued_at",
+        "parse_started_at",
+        "parse_finished_at",
+        "parse_seconds",
+        "parser_version",
     ]
     actions = [requeue_documents]

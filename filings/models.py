@@ -39,9 +39,7 @@ class Filing(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
-    status = models.CharField(
-        _("状态"), max_length=20, choices=Status.choices, default=Status.PARSED
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PARSED)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -8,6 +8,4 @@ from .models import Document, DocumentQuerySet
 
 
 def documents_for_user(*, user: Any, limit: int = 200) -> DocumentQuerySet:
-    return Document.objects.visible_to(user).select_related("uploaded_by", "filing__department")[
-        :limit
-    ]
+    return Document.objects.visible_to(user).select_related("uploaded_by", "filing__department")[:limit]

@@ -33,9 +33,7 @@ def parse_document(self, document_id: int) -> str:  # type: ignore[no-untyped-de
     except TRANSIENT_ERRORS:
         raise
     except SoftTimeLimitExceeded:
-        services.document_fail(
-            document_id=document_id, error="解析超时：文件过大或过于复杂，已停止解析。"
-        )
+        services.document_fail(document_id=document_id, error="解析超时：文件过大或过于复杂，已停止解析。")
         return "timeout"
     except Exception as exc:
         # A parser bug must not leave the document spinning in `parsing` for ever.

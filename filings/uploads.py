@@ -91,9 +91,7 @@ def candidates_from_upload(filename: str, stream: BinaryIO, size: int) -> Iterat
             yield Candidate(filename, None, str(exc))
         return
     if size > limit:
-        yield Candidate(
-            filename, None, f"文件大小 {human_size(size)} 超过上限 {human_size(limit)}，未保存。"
-        )
+        yield Candidate(filename, None, f"文件大小 {human_size(size)} 超过上限 {human_size(limit)}，未保存。")
         return
     content = stream.read()
     yield Candidate(filename, content, check_pdf(filename, content))

@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("filings.upload_document", raise_exception=True)
 def upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         for uploaded in form.cleaned_data["files"]:
             for candidate in candidates_from_upload(uploaded.name, uploaded, uploaded.size):
@@ -36,9 +36,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 _report(request, outcome)
         return redirect("filings:upload")
     max_mb = settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)
-    return render(
-        request, "filings/upload.html", _list_context(request) | {"form": form, "max_mb": max_mb}
-    )
+    return render(request, "filings/upload.html", _list_context(request) | {"form": form, "max_mb": max_mb})
 
 
 def _report(request: HttpRequest, outcome) -> None:  # type: ignore[no-untyped-def]
@@ -68,8 +66,7 @@ def _list_context(request: HttpRequest) -> dict[str, object]:
 def documents(request: HttpRequest) -> HttpResponse:
     """The document list; htmx polls its table fragment while anything is still being parsed."""
     if not (
-        request.user.has_perm("filings.upload_document")
-        or request.user.has_perm("filings.view_document")
+        request.user.has_perm("filings.upload_document") or request.user.has_perm("filings.view_document")
     ):
         raise Http404
     template = "filings/_document_list.html" if request.htmx else "filings/documents.html"
@@ -92,4 +89,6 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件不存在") from exc
-    return FileResponse(handle, as_attachment=True, filename=document.original_filename, content_type="application/pdf")
+    return FileResponse(
+        handle, as_attachment=True, filename=document.original_filename, content_type="application/pdf"
+    )

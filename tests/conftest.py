@@ -65,9 +65,7 @@ def _worker_env(db_name: str) -> dict[str, str]:
 
     env = dict(os.environ)
     parsed = dj_database_url.parse(os.environ["DATABASE_URL"])
-    env["DATABASE_URL"] = (
-        f"postgres://{parsed['USER']}@{parsed['HOST']}:{parsed['PORT']}/{db_name}"
-    )
+    env["DATABASE_URL"] = f"postgres://{parsed['USER']}@{parsed['HOST']}:{parsed['PORT']}/{db_name}"
     env["CONN_MAX_AGE"] = "0"
     return env
 
@@ -86,9 +84,26 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
-             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", "test@%h"],
-            cwd=ROOT, env=_worker_env(db_name), stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                "test@%h",
+            ],
+            cwd=ROOT,
+            env=_worker_env(db_name),
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5):

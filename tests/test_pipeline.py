@@ -110,8 +110,13 @@ def test_sweeper_sends_a_document_that_never_reached_the_broker(celery_worker, c
         default_storage.save(path, ContentFile(data))
     # Created without a task, as when Redis was down at upload time.
     doc = Document.objects.create(
-        original_filename="lost.pdf", sha256="f" * 64, size=len(data), content_type="application/pdf",
-        file=path, uploaded_by=clerk, queued_at=long_ago,
+        original_filename="lost.pdf",
+        sha256="f" * 64,
+        size=len(data),
+        content_type="application/pdf",
+        file=path,
+        uploaded_by=clerk,
+        queued_at=long_ago,
     )
     assert services.documents_sweep_stale() == 1
     wait_for(settled("lost.pdf"))
@@ -121,8 +126,13 @@ def test_sweeper_sends_a_document_that_never_reached_the_broker(celery_worker, c
 def test_sweeper_gives_up_after_the_attempt_limit(db, clerk, settings):
     long_ago = timezone.now() - timedelta(seconds=settings.SWEEP_PARSING_AFTER_SECONDS + 5)
     doc = Document.objects.create(
-        original_filename="cursed.pdf", sha256="e" * 64, size=1, content_type="application/pdf",
-        file="documents/none.pdf", status=Document.Status.PARSING, parse_started_at=long_ago,
+        original_filename="cursed.pdf",
+        sha256="e" * 64,
+        size=1,
+        content_type="application/pdf",
+        file="documents/none.pdf",
+        status=Document.Status.PARSING,
+        parse_started_at=long_ago,
         attempts=settings.PARSE_MAX_ATTEMPTS,
     )
     assert services.documents_sweep_stale() == 0

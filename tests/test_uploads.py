@@ -65,7 +65,9 @@ def test_oversized_file_is_refused(settings):
 
 
 def test_zip_yields_its_pdfs_and_skips_junk():
-    data = make_zip({"a/一.pdf": PDF, "b.pdf": build_pdf(["B"]), "__MACOSX/._b.pdf": b"x", "notes.txt": b"hi"})
+    data = make_zip(
+        {"a/一.pdf": PDF, "b.pdf": build_pdf(["B"]), "__MACOSX/._b.pdf": b"x", "notes.txt": b"hi"}
+    )
     found = {c.filename: c for c in candidates_from_bytes("batch.zip", data)}
     assert set(found) == {"一.pdf", "b.pdf", "notes.txt"}
     assert found["一.pdf"].error == "" and found["b.pdf"].error == ""

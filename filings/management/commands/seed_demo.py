@@ -30,7 +30,9 @@ class Command(BaseCommand):
     help = "创建演示账户（admin、clerk、reviewer）并打印其密码。"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--password-file", default=str(Path(settings.BASE_DIR) / "var" / "demo-passwords.json"))
+        parser.add_argument(
+            "--password-file", default=str(Path(settings.BASE_DIR) / "var" / "demo-passwords.json")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         store = Path(options["password_file"])
@@ -50,7 +52,9 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=group_name))
             if password:
                 known[username] = password
-            self.stdout.write(f"  {username:<9} 密码：{known.get(username, '（未知，已手动修改）')}  角色：{group_name}")
+            self.stdout.write(
+                f"  {username:<9} 密码：{known.get(username, '（未知，已手动修改）')}  角色：{group_name}"
+            )
         store.parent.mkdir(parents=True, exist_ok=True)
         store.write_text(json.dumps(known, ensure_ascii=False, indent=1))
         store.chmod(0o600)
