@@ -1,0 +1,1 @@
+"""Tests of review.rules, the anomaly-rule engine (no Django needed)."""
