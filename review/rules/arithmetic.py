@@ -29,6 +29,8 @@ ROW_KINDS = ("project_expenditure", "transfer_payment")
 _GRAND_TOTAL = re.compile(r"合计|总计")
 _TOP_NUMBER = re.compile(r"^[一二三四五六七八九十百零〇]+[、.．]")
 _SUB_NUMBER = re.compile(r"^(?:\([一二三四五六七八九十百零〇]+\)|\d+[、.．](?!\d))")
+# "其中：…" lines pick out part of the line above; they are never summed.
+_PART_OF = re.compile(r"^其中")
 
 
 def _has_adjustment_columns(rows: Sequence[Mapping[str, Any]],
@@ -248,7 +250,8 @@ def check_section_sum(filing: Filing) -> Iterator[Hit]:
         if table.kind not in ROW_KINDS:
             continue
         rows = table.rows
-        totals = [i for i, r in enumerate(rows) if r.get("subtotal") and _is_grand_total(r)]
+        # The 合计 row is known by its word, whether or not a parser flagged it.
+        totals = [i for i, r in enumerate(rows) if _is_grand_total(r)]
         sections = [i for i, r in enumerate(rows) if r.get("subtotal")
                     and not _is_grand_total(r) and not clean(r.get("section"))]
         by_name = {match_key(rows[i].get("name") or rows[i].get("label")): i
@@ -259,7 +262,7 @@ def check_section_sum(filing: Filing) -> Iterator[Hit]:
             if i in items:
                 current = i
                 continue
-            if row.get("subtotal"):
+            if row.get("subtotal") or i in totals:
                 continue
             named = by_name.get(match_key(row.get("section"))) if row.get("section") else None
             owner = named if named is not None else current
@@ -269,7 +272,8 @@ def check_section_sum(filing: Filing) -> Iterator[Hit]:
             if items[s]:
                 yield from _sum_hits(table, _row_key(table, rows[s]), s, rows[s],
                                      [rows[j] for j in items[s]], ("",), "各项目")
-        parts = sections or [i for i, r in enumerate(rows) if not r.get("subtotal")]
+        parts = sections or [i for i, r in enumerate(rows)
+                             if not r.get("subtotal") and i not in totals]
         for t in totals:
             yield from _sum_hits(table, _row_key(table, rows[t]), t, rows[t],
                                  [rows[j] for j in parts], ("",),
@@ -306,6 +310,8 @@ def _summary_structure(rows: Sequence[Mapping[str, Any]], indices: Sequence[int]
         if "合计" in label:
             subtotal = i
             parent = None
+            continue
+        if _PART_OF.match(label):
             continue
         if _SUB_NUMBER.match(label) and parent is not None:
             subs.setdefault(parent, []).append(i)

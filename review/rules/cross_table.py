@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from difflib import get_close_matches
 from typing import Any
 
 from . import amounts
@@ -136,6 +137,33 @@ def check_transfer_targets(filing: Filing) -> Iterator[Hit]:
                  if k not in listed}
     for transfer, target in _pairs(transfers, _target_tables(filing)):
         yield from _hits(transfer, target, target, target.name)
+
+
+@rule("cross.unlisted_targets", "target_table_unlisted", Severity.INFO,
+      "绩效目标表的项目在项目支出表中找不到（名称不一致时无法核对金额）")
+def check_unlisted_targets(filing: Filing) -> Iterator[Hit]:
+    # Without a list row the amount checks above cannot run at all; when the
+    # name differs by a word or two from a listed project, saying which one
+    # lets the reviewer compare by hand.
+    if filing.first("project_expenditure") is None:
+        return
+    listed = _listed(filing, "project_expenditure")
+    names = {key: places[0].name for key, places in listed.items()}
+    for key, tables in _target_tables(filing).items():
+        for target in tables[len(listed.get(key, [])):]:
+            # A listed name inside this one (a batch or year appended) is the
+            # likeliest meaning; otherwise the most similar name, if close.
+            close = [k for k in names if k and (k in key or key in k)][:1] or \
+                get_close_matches(key, list(names), n=1, cutoff=0.8)
+            hint = f"，最接近的是“{names[close[0]]}”" if close else ""
+            yield Hit(
+                target.table.index, target.name,
+                f"项目支出表中没有“{target.name}”{hint}",
+                cells=("project",), printed=target.name,
+                expected=names[close[0]] if close else None,
+                detail="no project_expenditure row for this project"
+                       + (f" (closest: {names[close[0]]})" if close else ""),
+            )
 
 
 def _summary_grand(filing: Filing, side: str) -> tuple[Table, Mapping[str, Any]] | None:

@@ -249,7 +249,7 @@ def check_stale_deadline(filing: Filing) -> Iterator[Hit]:
     year = filing.year
     if year is None:
         return
-    for table in _project_tables(filing):
+    for table in _performance_tables(filing):
         for side in SIDES:
             for i, entry, _ in _entries(table, side, "时效"):
                 found = deadlines(entry.get("name")) + deadlines(

@@ -244,6 +244,25 @@ def test_summary_numbered_line_over_its_sub_lines() -> None:
     assert keys(filing(table), "arith.summary_sum") == ["一、财政拨款收入"]
 
 
+def test_summary_part_of_lines_are_not_summed() -> None:
+    table = summary(
+        ("income", "一、一般公共预算财政拨款收入", 100, None, None),
+        ("income", "其中：上级补助", 40, None, None),
+        ("income", "二、其他收入", 50, None, None),
+        ("income", "本年收入合计", 150, None, None),
+        ("income", "收入总计", 150, None, None),
+    )
+    assert keys(filing(table), "arith.summary_sum") == []
+
+
+def test_grand_total_found_by_its_word_without_the_subtotal_flag() -> None:
+    grand = subtotal("合计", "合计", 400)
+    grand["subtotal"] = False
+    table = project_list(grand, item("甲", 100), item("乙", 200), unit="元")
+    [f] = findings(filing(table, stage="original"), "arith.section_sum")
+    assert (f.key, f.printed, f.expected) == ("合计", Decimal("400.00"), Decimal("300.00"))
+
+
 def test_balance_income_total_equals_expense_total() -> None:
     assert keys(filing(_summary()), "arith.balance") == []
     # Both totals wrong by the same amount: a sum_mismatch each, yet balanced.

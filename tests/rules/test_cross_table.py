@@ -140,3 +140,29 @@ def test_department_funds_agree_with_summary_and_functional_totals() -> None:
     assert (f.anomaly_class, f.severity, f.key) == (
         "department_funds_mismatch", "warning", "部门整体")
     assert f.cells == ("funds.initial.basic",)
+
+
+# ------------------------------------------------------------------ cross.unlisted_targets
+
+
+def test_target_table_whose_project_is_not_listed_names_the_closest() -> None:
+    doc = filing(
+        project_list(item("技工学校学生资助资金", 3007400, 2350300, -657100),
+                     item("高校毕业生三支一扶计划省级补助资金", 1630000, 0, -1630000),
+                     item("考试考务经费", 100, 100, 0)),
+        targets("技工院校学生资助资金", 3007400, 2350300),
+        targets("高校毕业生三支一扶计划省级补助资金（2023第二批）", 1630000, 0),
+        targets("考试考务经费", 100, 100),
+        targets("完全不同的项目", 1, 1),
+    )
+    found = findings(doc, "cross.unlisted_targets")
+    assert [(f.anomaly_class, f.severity, f.key, f.expected) for f in found] == [
+        ("target_table_unlisted", "info", "技工院校学生资助资金", "技工学校学生资助资金"),
+        ("target_table_unlisted", "info", "高校毕业生三支一扶计划省级补助资金（2023第二批）",
+         "高校毕业生三支一扶计划省级补助资金"),
+        ("target_table_unlisted", "info", "完全不同的项目", None)]
+
+
+def test_no_project_list_means_nothing_to_miss() -> None:
+    doc = filing(targets("甲"), stage="original")
+    assert keys(doc, "cross.unlisted_targets") == []

@@ -182,6 +182,12 @@ def test_deadlines_inside_or_after_the_budget_year_are_fine() -> None:
                 "ind.stale_deadline") == []
 
 
+def test_stale_deadline_in_the_department_table() -> None:
+    rows = [indicator("产出指标", "时效指标", ("完成时间", "2023年底前"), None)]
+    doc = filing(department((100, 50, 50), None, indicators=rows), year=2024)
+    assert keys(doc, "ind.stale_deadline") == ["部门整体"]
+
+
 def test_deadline_outside_a_timeliness_indicator_is_not_judged() -> None:
     rows = [indicator("产出", "数量", ("2023年结转项目数", "≥1个"), None)]
     assert keys(filing(targets("甲", indicators=rows), year=2024),

@@ -16,7 +16,7 @@ from .factories import filing, item, project_list, targets
 
 PACKAGE_DIR = Path(rules_pkg.__file__).parent
 TEST_DIR = Path(__file__).parent
-ALLOWED_ROOTS = {"__future__", "collections", "dataclasses", "decimal", "enum",
+ALLOWED_ROOTS = {"__future__", "collections", "dataclasses", "decimal", "difflib", "enum",
                  "functools", "re", "typing", "unicodedata"}
 
 
