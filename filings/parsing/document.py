@@ -1,0 +1,206 @@
+"""From page layouts to the `budget-filing/1` document.
+
+The pages are read as one stream of text lines and grid rows. A title line opens a table
+of the kind it names; the rows that follow, on this page and the next ones, belong to it
+until the next title. This is what lets a table start mid-page, run over several pages,
+share a page with others, and continue without repeated headers.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .amounts import unit_in
+from .layout import PageLayout, TextLine
+from .tables.base import Builder, Row, header_word
+from .tables.functional import FunctionalBuilder
+from .tables.performance import PerformanceBuilder
+from .tables.projects import ProjectListBuilder
+from .tables.summary import SummaryBuilder
+from .titles import (
+    DEPARTMENT_PERFORMANCE,
+    FUNCTIONAL,
+    IGNORED,
+    PROJECT,
+    PROJECT_PERFORMANCE,
+    SUMMARY,
+    TRANSFER,
+    clean_org,
+    is_appendix_mark,
+    is_footer,
+    is_note,
+    looks_like_title,
+    majority,
+    nfkc,
+    squash,
+    title_facts,
+    title_kind,
+)
+
+SCHEMA = "budget-filing/1"
+PERFORMANCE_KINDS = (DEPARTMENT_PERFORMANCE, PROJECT_PERFORMANCE)
+_BUILDERS: dict[str, type[Builder]] = {
+    SUMMARY: SummaryBuilder,
+    FUNCTIONAL: FunctionalBuilder,
+    PROJECT: ProjectListBuilder,
+    TRANSFER: ProjectListBuilder,
+    DEPARTMENT_PERFORMANCE: PerformanceBuilder,
+    PROJECT_PERFORMANCE: PerformanceBuilder,
+    IGNORED: Builder,
+}
+
+
+def _form_kind(row: Row) -> str | None:
+    """A performance form recognised by its first label, for a table printed untitled."""
+    cells = [c for c in row.starting if c.text]
+    if len(cells) < 2 or header_word(cells[1].text):
+        return None
+    first = nfkc(cells[0].text)
+    if first.startswith("项目名称"):
+        return PROJECT_PERFORMANCE
+    if first.startswith("部门名称"):
+        return DEPARTMENT_PERFORMANCE
+    return None
+
+
+class Assembler:
+    """Feeds the pages' lines and rows to table builders, in reading order."""
+
+    def __init__(self) -> None:
+        self.builders: list[Builder] = []
+        self.current: Builder | None = None
+        self._previous_signature: tuple[str, ...] | None = None
+        self._touched: list[Builder] = []
+
+    def _open(self, kind: str, title: str | None, page: int | None) -> Builder:
+        builder = _BUILDERS[kind](kind, title, page)
+        self.builders.append(builder)
+        self.current = builder
+        if page is not None:
+            self._touch(builder)
+        return builder
+
+    def _touch(self, builder: Builder) -> None:
+        if builder not in self._touched:
+            self._touched.append(builder)
+
+    # ------------------------------------------------------------ pages
+
+    def page(self, layout: PageLayout) -> None:
+        signature = layout.signature()
+        if signature and signature == self._previous_signature:
+            # a page printed twice: it counts as a page of its tables, its rows once
+            for builder in self._touched:
+                builder.add_page(layout.number)
+            return
+        self._previous_signature = signature
+        self._touched = []
+        items: list[tuple[float, int, TextLine | Row]] = []
+        for line in layout.lines:
+            items.append((line.top, 0, line))
+        for g in layout.grids:
+            for r in range(g.nrows):
+                items.append((g.ys[r], 1, Row(layout.number, g, r, g.row_cells(r))))
+        items.sort(key=lambda it: (it[0], it[1]))
+        for _, _, item in items:
+            if isinstance(item, Row):
+                self._row(item)
+            else:
+                self._line(item, layout.number)
+
+    def _line(self, line: TextLine, page: int) -> None:
+        text = line.text
+        if is_footer(text) or is_appendix_mark(text):
+            return
+        if looks_like_title(text):
+            kind = title_kind(text)
+            if kind is not None:
+                self._title(kind, text, page)
+                return
+        cur = self.current
+        if cur is None:
+            return
+        unit = unit_in(text)
+        if unit:
+            if cur.unit is None:
+                cur.unit = unit
+                self._touch(cur)
+            return
+        if cur.rows_seen == 0 and cur.subtitle is None and not is_note(text):
+            cur.subtitle = squash(text)
+            self._touch(cur)
+
+    def _title(self, kind: str, text: str, page: int) -> None:
+        cur = self.current
+        if (cur is not None and cur.kind == kind and cur.title == squash(text)
+                and kind not in PERFORMANCE_KINDS and cur.rows_seen > 0):
+            # the title repeated at the head of a continuation page
+            cur.add_page(page)
+            self._touch(cur)
+            return
+        self._open(kind, text, page)
+
+    def _row(self, row: Row) -> None:
+        cur = self.current
+        form = _form_kind(row)
+        if form is not None and (cur is None or cur.kind not in PERFORMANCE_KINDS):
+            title = cur.title if cur is not None and cur.rows_seen == 0 else None
+            if cur is not None and cur.rows_seen == 0:
+                # a title of another kind directly above: it was this form's title
+                self.builders.remove(cur)
+            cur = self._open(form, title, row.page)
+        elif cur is None:
+            return
+        elif isinstance(cur, PerformanceBuilder) and cur.is_project and \
+                cur.starts_new_table(row):
+            prev = cur
+            cur = self._open(cur.kind, prev.title, row.page)
+            cur.subtitle = prev.subtitle
+        cur.feed(row)
+        self._touch(cur)
+
+    # ------------------------------------------------------------ document
+
+    def document(self) -> dict[str, Any]:
+        tables = []
+        for b in self.builders:
+            if b.kind == IGNORED:
+                continue
+            table = b.result()
+            if table is not None:
+                tables.append(table)
+        return {"schema": SCHEMA, **self._filing(tables), "tables": tables}
+
+    def _filing(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
+        titled = [b for b in self.builders if b.title]
+        facts = [(b, title_facts(b.title or "", b.subtitle)) for b in titled]
+        names_from_form = [clean_org(t.get("department_name")) for t in tables
+                           if t["kind"] == DEPARTMENT_PERFORMANCE]
+        names_from_titles = [f.org for b, f in facts if b.kind not in (
+            PROJECT_PERFORMANCE, IGNORED)]
+        supervisors = [clean_org(t.get("supervisor")) for t in tables
+                       if t["kind"] == PROJECT_PERFORMANCE]
+        other_titles = [f.org for _, f in facts]
+        department = (majority(names_from_form) or majority(names_from_titles)
+                      or majority(supervisors) or majority(other_titles))
+        years = [str(f.year) for _, f in facts if f.year]
+        year_text = majority(years)
+        adjustment = any(f.adjustment for _, f in facts) or any(
+            _has_adjusted(t) for t in tables)
+        return {"department": department,
+                "year": int(year_text) if year_text else None,
+                "stage": "adjustment" if adjustment else "original"}
+
+
+def _has_adjusted(table: dict[str, Any]) -> bool:
+    if table["kind"] in PERFORMANCE_KINDS:
+        funds = table.get("funds") or {}
+        return bool(funds.get("adjusted")) or any(
+            ind.get("adjusted") for ind in table.get("indicators") or [])
+    for row in table.get("rows") or []:
+        adjusted = row.get("adjusted")
+        if isinstance(adjusted, dict):
+            if any(adjusted.values()):
+                return True
+        elif adjusted:
+            return True
+    return False

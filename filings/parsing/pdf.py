@@ -1,0 +1,75 @@
+"""Reading a PDF page by page into layouts, with every reader failure as a ParseError.
+
+Each pdfplumber page is closed as soon as its layout is taken, so memory stays flat
+however long the filing is.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from pathlib import Path
+from typing import IO, Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from .errors import ParseError
+from .layout import PageLayout, lay_out
+
+Source = str | os.PathLike[str] | IO[bytes]
+
+
+def _describe(error: BaseException) -> str:
+    """A reader failure in words the uploader can act on."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            return "PDF 文件已加密，无法读取，请上传未加密的文件"
+        cause = cause.__cause__ or (cause.args[0] if cause.args and isinstance(
+            cause.args[0], BaseException) else None)
+    return "无法读取 PDF 文件：文件已损坏、不完整或不是 PDF"
+
+
+def _open(source: Source) -> Any:
+    if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+        raise ParseError(f"找不到文件：{os.fspath(source)}")
+    try:
+        return pdfplumber.open(source)
+    except ParseError:
+        raise
+    except (PdfminerException, PDFPasswordIncorrect, PDFEncryptionError) as e:
+        raise ParseError(_describe(e)) from e
+    except Exception as e:  # pdfminer raises many unrelated types on broken input
+        raise ParseError(_describe(e)) from e
+
+
+def read_pages(source: Source) -> tuple[int, Generator[PageLayout, None, None]]:
+    """The page count, and the pages' layouts one by one (each page closed after use)."""
+    pdf = _open(source)
+    try:
+        count = len(pdf.pages)
+    except Exception as e:
+        pdf.close()
+        raise ParseError(_describe(e)) from e
+    if count == 0:
+        pdf.close()
+        raise ParseError("PDF 文件没有页面")
+    return count, _layouts(pdf)
+
+
+def _layouts(pdf: Any) -> Generator[PageLayout, None, None]:
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                layout = lay_out(number, float(page.width), float(page.height),
+                                 page.chars, page.lines, page.rects)
+            except ParseError:
+                raise
+            except Exception as e:
+                raise ParseError(f"第 {number} 页无法读取：{_describe(e)}") from e
+            finally:
+                page.close()
+            yield layout
+    finally:
+        pdf.close()

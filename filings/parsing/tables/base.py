@@ -1,0 +1,199 @@
+"""What every table builder shares: grid rows with provenance, header-driven column maps.
+
+Columns are found by their header text, never by position: each data cell is read by the
+header cells standing above its centre (a merged header cell stands above every column
+it spans), so `调整预算数 / 基本支出` names a column however wide or far right it is
+printed. A continuation page without repeated header rows reuses the last header seen.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..amounts import unit_in
+from ..layout import Cell, Grid
+from ..titles import nfkc, squash
+
+
+@dataclass
+class Row:
+    """One row band of a grid on one page, with the cells covering it."""
+
+    page: int
+    grid: Grid
+    r: int
+    cells: list[Cell]
+
+    @property
+    def starting(self) -> list[Cell]:
+        """The cells whose top edge is this row (a merged cell counts in its first row)."""
+        return [c for c in self.cells if c.r0 == self.r]
+
+    @property
+    def top(self) -> float:
+        return self.grid.ys[self.r]
+
+    @property
+    def bottom(self) -> float:
+        return self.grid.ys[self.r + 1]
+
+    @property
+    def bbox(self) -> list[float]:
+        return [round(self.grid.x0, 2), round(self.top, 2), round(self.grid.x1, 2),
+                round(self.bottom, 2)]
+
+    def provenance(self) -> dict[str, Any]:
+        return {"page": self.page, "bbox": self.bbox}
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.starting if c.text]
+
+
+# ---------------------------------------------------------------- header words
+
+_UNIT_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
+_HEADER_WORDS = {
+    "项目", "项目名称", "科目编码", "科目名称", "科目代码", "功能分类科目", "功能分类科目编码",
+    "功能分类科目名称", "支出功能分类科目", "科目", "编码", "代码", "名称", "类", "款", "项",
+    "收入", "支出", "备注", "说明", "合计", "小计", "总计", "基本支出", "项目支出", "金额",
+    "收入项目", "支出项目", "单位名称", "预算科目", "项目单位", "资金性质", "收", "支",
+    "人员经费", "公用经费", "类款项", "预算数", "本年预算", "年初预算", "调整预算", "增减",
+}
+_HEADER_TAIL = re.compile(r"(预算数|预算|调整数|增减数|增减额|增减|变动数|执行数|金额|合计|数)$")
+_TOTAL_WORDS = {"合计", "小计", "总计"}
+
+
+def header_word(text: str) -> bool:
+    """Whether a cell's text is a column header word (`年初预算数（万元）`, `科目编码`, …)."""
+    t = nfkc(text)
+    if unit_in(t) and len(t) <= 8 or t.startswith("单位:"):
+        return True
+    t = _UNIT_SUFFIX.sub("", t)
+    if not t or any(ch.isdigit() for ch in t):
+        return False
+    return t in _HEADER_WORDS or (len(t) <= 8 and bool(_HEADER_TAIL.search(t)))
+
+
+def is_header_row(row: Row) -> bool:
+    """A row of column headers: only header words, and not only `合计` (a data row)."""
+    texts = row.texts()
+    if not texts or not all(header_word(t) for t in texts):
+        return False
+    return any(nfkc(t) not in _TOTAL_WORDS for t in texts)
+
+
+@dataclass
+class HeaderCell:
+    x0: float
+    x1: float
+    top: float
+    text: str
+
+
+@dataclass
+class ColumnMap:
+    """The header cells of a table, to name the column under any x position."""
+
+    cells: list[HeaderCell] = field(default_factory=list)
+
+    def add(self, row: Row) -> None:
+        for c in row.starting:
+            if c.text:
+                self.cells.append(HeaderCell(c.x0, c.x1, c.top, nfkc(c.text)))
+
+    def path(self, x: float) -> tuple[str, ...]:
+        """Header texts above x, top to bottom."""
+        return tuple(h.text for h in sorted(self.cells, key=lambda h: h.top)
+                     if h.x0 - 0.5 <= x <= h.x1 + 0.5)
+
+    def __bool__(self) -> bool:
+        return bool(self.cells)
+
+
+# ---------------------------------------------------------------- column roles
+
+def column_set(path: tuple[str, ...]) -> str | None:
+    """`initial`, `adjusted` or `change`: which figures a column holds, from its headers."""
+    for t in path:
+        if "调整后" in t or "调整预算" in t:
+            return "adjusted"
+        if "增减" in t or "变动" in t or "调增" in t or t.endswith("调整数"):
+            return "change"
+        if "年初" in t or "预算数" in t or "本年" in t or t in ("预算", "金额"):
+            return "initial"
+    return None
+
+
+def split_of(path: tuple[str, ...]) -> str | None:
+    """`total`, `basic` or `project`: which part of a 合计/基本支出/项目支出 split."""
+    for t in reversed(path):
+        if t in _TOTAL_WORDS:
+            return "total"
+        if t.startswith("基本"):
+            return "basic"
+        if t.startswith("项目支出"):
+            return "project"
+    return None
+
+
+def is_label_header(t: str) -> bool:
+    return bool(re.search("项目|名称|科目", t)) and not t.startswith("项目支出")
+
+
+def is_code_header(t: str) -> bool:
+    return bool(re.search("编码|代码", t)) or t in ("类", "款", "项")
+
+
+def is_note_header(t: str) -> bool:
+    return t in ("备注", "说明") or t.startswith("备注")
+
+
+class Builder:
+    """Collects one table's rows across pages; `result()` gives its schema dict."""
+
+    kind: str = ""
+
+    def __init__(self, kind: str, title: str | None, page: int | None) -> None:
+        self.kind = kind
+        self.title = squash(title) if title else None
+        self.subtitle: str | None = None
+        self.unit: str | None = None
+        self.pages: list[int] = []
+        self.columns = ColumnMap()
+        self._in_header = False
+        self.rows_seen = 0
+        if page is not None:
+            self.add_page(page)
+
+    def add_page(self, page: int) -> None:
+        if page not in self.pages:
+            self.pages.append(page)
+
+    def feed(self, row: Row) -> None:
+        self.add_page(row.page)
+        self.rows_seen += 1
+        if is_header_row(row):
+            if not self._in_header:
+                self.columns = ColumnMap()
+                self._in_header = True
+            self.columns.add(row)
+            for t in row.texts():
+                self.unit = self.unit or unit_in(t)
+            return
+        self._in_header = False
+        self.data(row)
+
+    def data(self, row: Row) -> None:
+        """A non-header row."""
+
+    def header(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "title": self.title}
+        if self.subtitle:
+            out["subtitle"] = self.subtitle
+        out["unit"] = self.unit or "元"
+        out["pages"] = sorted(self.pages)
+        return out
+
+    def result(self) -> dict[str, Any] | None:
+        return None

@@ -1,0 +1,85 @@
+"""`functional_expenditure`: 一般公共预算支出表（功能分类科目）, by 类/款/项 code."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..amounts import yuan
+from ..titles import squash
+from .base import Builder, Row, column_set, is_code_header, is_label_header, split_of
+
+COLS = ("initial", "adjusted", "change")
+SPLITS = ("total", "basic", "project")
+_CODE = re.compile(r"^\d{2,9}$")
+_CODE_AND_NAME = re.compile(r"^(\d{3,9})(\D.*)$")
+_PARTS = {"类": 0, "款": 1, "项": 2}
+
+
+class FunctionalBuilder(Builder):
+    def __init__(self, kind: str, title: str | None, page: int | None) -> None:
+        super().__init__(kind, title, page)
+        self.rows: list[dict[str, Any]] = []
+        # the 类 and 款 last printed, for tables that print only the new part of a code
+        self._last_parts: list[str] = ["", "", ""]
+
+    def data(self, row: Row) -> None:
+        code_parts: dict[int, str] = {}
+        code = name = ""
+        figures: dict[tuple[str, str], str] = {}
+        for cell in row.starting:
+            path = self.columns.path(cell.cx)
+            text = squash(cell.text)
+            if not path:
+                continue
+            leaf = path[-1]
+            if leaf in _PARTS:
+                code_parts[_PARTS[leaf]] = text
+            elif any(is_code_header(t) for t in path):
+                code += text
+            elif any(is_label_header(t) for t in path):
+                name += text
+            else:
+                split = split_of(path)
+                if split is None:
+                    continue
+                cols = column_set(path) or "initial"
+                figures.setdefault((cols, split), cell.text)
+        if code_parts:
+            code = self._join(code_parts)
+        m = _CODE_AND_NAME.match(code) if not name else None
+        if m:
+            code, name = m.group(1), m.group(2)
+        if code and not _CODE.match(code):
+            # `合 计` printed across the code and name columns
+            name, code = code + name, ""
+        if not code and not name:
+            return
+        unit = self.unit or "元"
+        entry: dict[str, Any] = {"code": code or None, "name": name}
+        for cols in COLS:
+            entry[cols] = {s: yuan(figures.get((cols, s)), unit) for s in SPLITS}
+        if not any(v for cols in COLS for v in entry[cols].values()) and not code:
+            if not re.search("合计|总计", name):
+                return
+        entry.update(row.provenance())
+        self.rows.append(entry)
+
+    def _join(self, parts: dict[int, str]) -> str:
+        """201 + 05 + 07 -> 2010507; a part left blank under a printed lower part is the
+        one printed last (tables that print only the new part of each code)."""
+        deepest = max((i for i, p in parts.items() if p), default=-1)
+        if deepest < 0:
+            return ""
+        out = []
+        for i in range(deepest + 1):
+            p = parts.get(i, "")
+            if not p:
+                p = self._last_parts[i]
+            out.append(p)
+        self._last_parts = out + [""] * (3 - len(out))
+        return "".join(out)
+
+    def result(self) -> dict[str, Any] | None:
+        if not self.rows:
+            return None
+        return {**self.header(), "rows": self.rows}
