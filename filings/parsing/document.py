@@ -7,6 +7,7 @@ share a page with others, and continue without repeated headers.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .amounts import unit_in
@@ -49,6 +50,16 @@ _BUILDERS: dict[str, type[Builder]] = {
 }
 
 
+_QUALIFIER = re.compile(r"^\([^()]*(分类|科目)[^()]*\)$")
+
+
+def _continues(head: TextLine, line: TextLine) -> bool:
+    """Whether `head` is the first line of a title that wraps onto `line`."""
+    return (abs(head.size - line.size) <= 0.5 and 0 <= line.top - head.bottom < 0.8 * line.size
+            and not looks_like_title(head.text) and not unit_in(head.text)
+            and not is_note(head.text) and not head.text.endswith(("。", "：", ":")))
+
+
 def _form_kind(row: Row) -> str | None:
     """A performance form recognised by its first label, for a table printed untitled."""
     cells = [c for c in row.starting if c.text]
@@ -70,6 +81,8 @@ class Assembler:
         self.current: Builder | None = None
         self._previous_signature: tuple[str, ...] | None = None
         self._touched: list[Builder] = []
+        self._last_line: TextLine | None = None
+        self._grid_head = False
 
     def _open(self, kind: str, title: str | None, page: int | None) -> Builder:
         builder = _BUILDERS[kind](kind, title, page)
@@ -109,15 +122,27 @@ class Assembler:
 
     def _line(self, line: TextLine, page: int) -> None:
         text = line.text
+        head, self._last_line = self._last_line, None
         if is_footer(text) or is_appendix_mark(text):
+            return
+        cur = self.current
+        if cur is not None and cur.rows_seen == 0 and cur.title and _QUALIFIER.match(
+                nfkc(text)):
+            # `（功能分类科目）` wrapped onto its own line is still the title
+            cur.title += squash(text)
             return
         if looks_like_title(text):
             kind = title_kind(text)
             if kind is not None:
+                if head is not None and _continues(head, line):
+                    # a long title wrapped over two lines: the first named no table
+                    if cur is not None and cur.subtitle == squash(head.text):
+                        cur.subtitle = None
+                    text = head.text + text
                 self._title(kind, text, page)
                 return
-        cur = self.current
         if cur is None:
+            self._last_line = line
             return
         unit = unit_in(text)
         if unit:
@@ -125,6 +150,7 @@ class Assembler:
                 cur.unit = unit
                 self._touch(cur)
             return
+        self._last_line = line
         if cur.rows_seen == 0 and cur.subtitle is None and not is_note(text):
             cur.subtitle = squash(text)
             self._touch(cur)
@@ -140,6 +166,9 @@ class Assembler:
         self._open(kind, text, page)
 
     def _row(self, row: Row) -> None:
+        self._last_line = None
+        if self._title_row(row):
+            return
         cur = self.current
         form = _form_kind(row)
         if form is not None and (cur is None or cur.kind not in PERFORMANCE_KINDS):
@@ -157,6 +186,37 @@ class Assembler:
             cur.subtitle = prev.subtitle
         cur.feed(row)
         self._touch(cur)
+
+    def _title_row(self, row: Row) -> bool:
+        """A title or unit line printed inside the grid, as its first rows."""
+        if row.r > 0 and not self._grid_head:
+            return False
+        self._grid_head = False
+        cells = [c for c in row.starting if c.text]
+        if not cells:
+            return False
+        if all(unit_in(c.text) or is_appendix_mark(c.text) for c in cells):
+            unit = next((u for c in cells if (u := unit_in(c.text))), None)
+            if self.current is not None and unit and self.current.unit is None:
+                self.current.unit = unit
+            self._grid_head = True
+            return True
+        wide = max(cells, key=lambda c: c.x1 - c.x0)
+        others = [c for c in cells if c is not wide]
+        if wide.x1 - wide.x0 < 0.6 * (row.grid.x1 - row.grid.x0) or not looks_like_title(
+                wide.text) or not all(unit_in(c.text) or is_appendix_mark(c.text)
+                                      for c in others):
+            return False
+        kind = title_kind(wide.text)
+        if kind is None or kind == IGNORED:
+            return False
+        self._title(kind, wide.text, row.page)
+        for c in cells:
+            unit = unit_in(c.text)
+            if unit and self.current is not None:
+                self.current.unit = unit
+        self._grid_head = True
+        return True
 
     # ------------------------------------------------------------ document
 

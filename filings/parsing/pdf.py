@@ -32,10 +32,13 @@ def _describe(error: BaseException) -> str:
 
 
 def _open(source: Source) -> Any:
-    if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
-        raise ParseError(f"找不到文件：{os.fspath(source)}")
+    target: Any = source
+    if isinstance(source, (str, os.PathLike)):
+        target = os.fspath(source)
+        if not Path(target).is_file():
+            raise ParseError(f"找不到文件：{target}")
     try:
-        return pdfplumber.open(source)
+        return pdfplumber.open(target)
     except ParseError:
         raise
     except (PdfminerException, PDFPasswordIncorrect, PDFEncryptionError) as e:
