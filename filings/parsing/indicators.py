@@ -70,6 +70,8 @@ def parse_indicator_value(text: str | None, year: int | None = None) -> dict[str
     if not t:
         return None
     deadline = _deadline(t, year)
+    if deadline is None and (_DATE_YM_END.search(t) or re.search(r"\d\s*月\s*\d+\s*[日号]", t)):
+        return None  # a date whose year we are not told
     rest = t
     operator = None
     m = _OPERATOR.match(rest)
