@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -34,6 +34,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             for candidate in candidates_from_upload(uploaded.name, uploaded, uploaded.size):
                 outcome = document_upload(candidate=candidate, uploaded_by=request.user)
                 _report(request, outcome)
+        if request.headers.get("X-Upload-Progress"):
+            # The page's script sent the files with a progress bar; it navigates itself, so
+            # the messages are left for that next page instead of this response.
+            return JsonResponse({"redirect": reverse("filings:upload")})
         return redirect("filings:upload")
     max_mb = settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)
     return render(request, "filings/upload.html", _list_context(request) | {"form": form, "max_mb": max_mb})

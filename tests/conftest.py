@@ -118,6 +118,63 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
         proc.kill()
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The app served by gunicorn (as in production, static files by WhiteNoise) on the test DB."""
+    import urllib.request
+
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        db_name = connection.settings_dict["NAME"]
+    port = _free_port()
+    log = ROOT / "var" / "test" / "gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=_worker_env(db_name),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/accounts/login/", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"gunicorn did not start; see {log}")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
 @pytest.fixture
 def wait_for() -> Callable[..., None]:
     def wait(condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:

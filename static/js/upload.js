@@ -16,10 +16,15 @@
     ev.preventDefault();
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action || window.location.href);
+    xhr.setRequestHeader("X-Upload-Progress", "1");
     bar.hidden = false;
     form.querySelector("button[type=submit]").disabled = true;
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) { bar.value = (100 * e.loaded) / e.total; status.textContent = "上传中… " + Math.round(bar.value) + "%"; } };
-    xhr.onload = () => { window.location = xhr.responseURL || window.location.href; };
+    xhr.onload = () => {
+      let target = window.location.href;
+      try { target = JSON.parse(xhr.responseText).redirect || target; } catch (e) { /* an error page: reload */ }
+      window.location = target;
+    };
     xhr.onerror = () => { status.textContent = "上传失败：网络错误，请重试。"; form.querySelector("button[type=submit]").disabled = false; };
     xhr.send(new FormData(form));
   });
