@@ -66,18 +66,23 @@ class Doc:
         self.y = self.margin
 
     def text_line(self, text: str, size: float = 10.0, center: bool = False,
-                  x: float | None = None) -> None:
+                  x: float | None = None) -> int:
+        """Print one line; returns its 1-based page number."""
         if self.y + size * 1.6 > self.height - self.margin:
+            self._footer()
             self.page_break()
         width = len(text) * size
         left = (self.width - width) / 2 if center else (self.margin if x is None else x)
         self.page.text(left, self.y, text, size)
         self.y += size * 1.6
+        return len(self.pages)
 
     def table(self, widths: list[float], rows: list[list[C | str | None]],
               row_height: float = 18.0, size: float = 9.0, repeat_header: int = 0,
-              heights: list[float] | None = None) -> None:
-        """Rows of cells; None marks a position covered by a merged cell."""
+              heights: list[float] | None = None) -> list[int]:
+        """Rows of cells, each row full width with None where a merged cell covers the
+        position; returns the
+        1-based pages the table is printed on."""
         n = len(rows)
         hs = heights or [row_height] * n
         xs = [self.margin]
@@ -87,19 +92,15 @@ class Doc:
         cells: dict[tuple[int, int], C] = {}
         owner: dict[tuple[int, int], tuple[int, int]] = {}
         for r, row in enumerate(rows):
-            c = 0
-            for item in row:
-                while (r, c) in owner:
-                    c += 1
+            # rows are full width: None stands where a merged cell covers the position
+            for c, item in enumerate(row):
                 if item is None:
-                    c += 1
                     continue
                 cell = item if isinstance(item, C) else C(item)
                 cells[(r, c)] = cell
                 for dr in range(cell.rs):
                     for dc in range(cell.cs):
                         owner[(r + dr, c + dc)] = (r, c)
-                c += cell.cs
         # place rows on pages: (page index, top) per row
         placed: list[tuple[int, float]] = []
         r = 0
@@ -107,17 +108,23 @@ class Doc:
             if self.y + hs[r] > self.height - self.margin:
                 self._footer()
                 self.page_break()
+                head: dict[int, tuple[int, float]] = {}
                 for h in range(min(repeat_header, r)):
-                    placed_h = (len(self.pages) - 1, self.y)
-                    self._draw_rows(xs, [(h, placed_h)], cells, owner, hs, size, {h: placed_h})
+                    head[h] = (len(self.pages) - 1, self.y)
                     self.y += hs[h]
+                self._draw_rows(xs, list(head.items()), cells, owner, hs, size, head)
             placed.append((len(self.pages) - 1, self.y))
             self.y += hs[r]
             r += 1
         where = dict(enumerate(placed))
         self._draw_rows(xs, list(where.items()), cells, owner, hs, size, where)
         self.y += row_height * 0.5
+        return sorted({pi + 1 for pi, _ in placed})
 
+    def duplicate_page(self, number: int) -> None:
+        """Print page `number` (1-based) again right after it, as some filings do."""
+        page = self.pages[number - 1]
+        self.pages.insert(number, _Page(page.width, page.height, list(page.ops)))
     def _draw_rows(self, xs: list[float], rows: list[tuple[int, tuple[int, float]]],
                    cells: dict[tuple[int, int], C], owner: dict[tuple[int, int], tuple[int, int]],
                    hs: list[float], size: float, where: dict[int, tuple[int, float]]) -> None:
