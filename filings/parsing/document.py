@@ -33,6 +33,7 @@ from .titles import (
     majority,
     nfkc,
     squash,
+    strip_appendix,
     title_facts,
     title_kind,
 )
@@ -156,6 +157,7 @@ class Assembler:
             self._touch(cur)
 
     def _title(self, kind: str, text: str, page: int) -> None:
+        text = strip_appendix(text)
         cur = self.current
         if (cur is not None and cur.kind == kind and cur.title == squash(text)
                 and kind not in PERFORMANCE_KINDS and cur.rows_seen > 0):

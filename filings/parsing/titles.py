@@ -45,6 +45,16 @@ def is_footer(text: str) -> bool:
     return bool(_FOOTER.match(nfkc(text)))
 
 
+_APPENDIX_PREFIX = re.compile(r"^附[表件]?\s*[\d一二三四五六七八九十]+\s*[-—–.．、：:]?\s*")
+
+
+def strip_appendix(text: str) -> str:
+    """A title without the `附表1：` printed before it on the same line."""
+    t = squash(text)
+    m = _APPENDIX_PREFIX.match(t)
+    return t[m.end():] if m and len(t) > m.end() else t
+
+
 def is_appendix_mark(text: str) -> bool:
     """The `附表3` line printed above a title."""
     return bool(_APPENDIX.match(nfkc(text)))

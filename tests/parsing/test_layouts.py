@@ -222,3 +222,51 @@ def test_scale_changes_nothing(tmp_path: Path, scorer: ModuleType) -> None:
              "stage": "original", "tables": [truth_table]}
     result = scorer.score(truth, json.loads(json.dumps(got, ensure_ascii=False)))
     assert result["cells"]["overall"].f1 == 1.0, scorer.report(result)
+
+
+def _parse(doc: Doc, tmp_path: Path) -> dict[str, Any]:
+    return parse_pdf(doc.save(tmp_path / "filing.pdf"))
+
+
+def test_summary_sides_named_over_label_columns_only(tmp_path: Path) -> None:
+    doc = Doc()
+    doc.text_line(f"附表1：{DEPT}{YEAR}年部门收支总体情况表", size=16, center=True)
+    doc.text_line("单位：万元", size=9, x=700)
+    doc.table([200, 100, 200, 100], [
+        ["收入项目", "预算数", "支出项目", "预算数"],
+        ["一、一般公共预算拨款收入", "12.50", "一、社会保障和就业支出", "(2.50)"],
+        ["收入总计", "12.50", "支出总计", "—"],
+    ])
+    got = _parse(doc, tmp_path)
+    (table,) = got["tables"]
+    assert table["title"] == f"{DEPT}{YEAR}年部门收支总体情况表"
+    assert [(r["side"], r["label"], r["initial"]) for r in table["rows"]] == [
+        ("income", "一、一般公共预算拨款收入", "125000.00"), ("income", "收入总计", "125000.00"),
+        ("expense", "一、社会保障和就业支出", "-25000.00"), ("expense", "支出总计", None)]
+    assert (got["department"], got["year"], got["stage"]) == (DEPT, YEAR, "original")
+
+
+def test_two_row_indicator_header_and_code_in_name_column(tmp_path: Path) -> None:
+    doc = Doc()
+    doc.text_line(f"{DEPT}{YEAR}年部门预算调整一般公共预算支出表", size=16, center=True)
+    doc.table([300, 120], [["科目名称", "调整预算数"], ["2080101 行政运行", "1,000.00"]])
+    doc.text_line(f"{DEPT}{YEAR}年部门预算调整项目支出绩效目标批复表", size=16, center=True)
+    doc.table([40, 60, 60, 150, 70, 150, 70, 80], [
+        [C("项目名称", cs=2), None, C("某专项", cs=6), None, None, None, None, None],
+        [C("绩效指标", rs=4), C("一级指标", rs=2), C("二级指标", rs=2), C("年初", cs=2), None,
+         C("调整后", cs=2), None, C("说明", rs=2)],
+        [None, None, None, "三级指标", "指标值", "三级指标", "指标值", None],
+        [None, C("产出", rs=2), "数量", "培训人数", "≥10人", "培训人数", "≥12人", ""],
+        [None, None, "成本", "", "", "培训成本", "≤1万元", "新增"],
+    ])
+    got = _parse(doc, tmp_path)
+    functional, target = got["tables"]
+    assert [(r["code"], r["name"], r["adjusted"]["total"]) for r in functional["rows"]] == [
+        ("2080101", "行政运行", "1000.00")]
+    assert target["project"] == "某专项"
+    assert target["indicators"][0]["initial"] == {"name": "培训人数", "value": "≥10人"}
+    assert target["indicators"][0]["adjusted"] == {"name": "培训人数", "value": "≥12人"}
+    assert target["indicators"][1]["initial"] is None
+    assert target["indicators"][1]["level1"] == "产出"
+    assert target["indicators"][1]["note"] == "新增"
+    assert got["stage"] == "adjustment"

@@ -39,15 +39,19 @@ class FunctionalBuilder(Builder):
             elif any(is_label_header(t) for t in path):
                 name += text
             else:
-                split = split_of(path)
+                cols = column_set(path)
+                # a figure column without a 合计/基本/项目 split holds the total
+                split = split_of(path) or ("total" if cols else None)
                 if split is None:
                     continue
-                cols = column_set(path) or "initial"
+                cols = cols or "initial"
                 figures.setdefault((cols, split), cell.text)
         if code_parts:
             code = self._join(code_parts)
-        m = _CODE_AND_NAME.match(code) if not name else None
+        m = _CODE_AND_NAME.match(code) if not name else (
+            _CODE_AND_NAME.match(name) if not code else None)
         if m:
+            # one column printing `2050303 技校教育`
             code, name = m.group(1), m.group(2)
         if code and not _CODE.match(code):
             # `合 计` printed across the code and name columns

@@ -47,8 +47,7 @@ _NOTE_HEADER = re.compile(r"^(说明|备注)")
 
 
 def _is_indicator_header(texts: list[str]) -> bool:
-    return any(t.startswith("一级指标") for t in texts) and any(
-        t.startswith("二级指标") or _NAME_HEADER.match(t) for t in texts)
+    return any(t.startswith("一级指标") for t in texts)
 
 
 class _IndicatorColumns:
@@ -56,7 +55,12 @@ class _IndicatorColumns:
 
     def __init__(self, row: Row) -> None:
         self.ranges: list[tuple[float, float, str]] = []
-        names = values = 0
+        self.names = self.values = 0
+        self.extend(row)
+
+    def extend(self, row: Row) -> None:
+        """Add the columns a header row names (a header may take two rows)."""
+        names, values = self.names, self.values
         for c in row.starting:
             t = nfkc(c.text)
             if t.startswith("一级指标"):
@@ -74,7 +78,7 @@ class _IndicatorColumns:
             else:
                 continue
             self.ranges.append((c.x0, c.x1, role))
-        self.pairs = max(names, values)
+        self.names, self.values = names, values
 
     def role(self, cell: Cell) -> str | None:
         for x0, x1, role in self.ranges:
@@ -119,6 +123,11 @@ class PerformanceBuilder(Builder):
         texts = [nfkc(t) for t in row.texts()]
         if _is_indicator_header(texts):
             self._ind = _IndicatorColumns(row)
+            return
+        if self._ind is not None and texts and all(
+                _NAME_HEADER.match(t) or _VALUE_HEADER.match(t) or _NOTE_HEADER.match(t)
+                for t in texts):
+            self._ind.extend(row)  # the second row of a two-row header
             return
         if self._ind is not None and not any(t.startswith("项目名称") for t in texts):
             self._indicator(row)

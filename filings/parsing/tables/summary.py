@@ -26,9 +26,15 @@ class SummaryBuilder(Builder):
 
     def data(self, row: Row) -> None:
         found: dict[str, dict[str, Any]] = {}
+        # where the expense half begins, for headers that name the side only over the
+        # label column (`收入项目 | 预算数 | 支出项目 | 预算数`)
+        expense_x = min((h.x0 for h in self.columns.cells if _side((h.text,)) == "expense"),
+                        default=None)
         for cell in row.starting:
             path = self.columns.path(cell.cx)
             side = _side(path)
+            if side is None and expense_x is not None and column_set(path) is not None:
+                side = "income" if cell.cx < expense_x else "expense"
             if side is None:
                 continue
             entry = found.setdefault(side, {"label": "", **{c: None for c in COLS}})
