@@ -16,8 +16,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Document, document_storage_path
-from .pdfprobe import PdfUnreadable, probe_pdf
+from . import interchange
+from .models import (
+    Department,
+    Document,
+    Filing,
+    FunctionalLine,
+    Indicator,
+    ParsedTable,
+    PerformanceTarget,
+    ProjectLine,
+    SummaryLine,
+    document_storage_path,
+)
+from .models.tables import TableKind
+from .parsing import ParseError, parse_pdf
+from .parsing.version import PARSER_VERSION
+from .signals import filing_parsed
 from .uploads import Candidate
 
 logger = logging.getLogger(__name__)
@@ -108,35 +123,122 @@ def document_fail(*, document_id: int, error: str) -> None:
 
 
 def document_parse(*, document_id: int, task_id: str) -> Document | None:
-    """Parse a claimed document and record the outcome; returns None when it was not ours."""
+    """Parse a claimed document and store what was read; returns None when it was not ours.
+
+    The parse runs outside any transaction; its rows are then written in one atomic block.
+    """
     if not document_claim(document_id=document_id, task_id=task_id):
         return None
     document = Document.objects.get(pk=document_id)
     started = time.monotonic()
     try:
-        probe = probe_pdf(document.file.path)
+        parsed = parse_pdf(document.file.path)
     except FileNotFoundError:
         document_fail(document_id=document_id, error="存储中找不到该文件，请重新上传。")
         return document
-    except PdfUnreadable as exc:
+    except ParseError as exc:
         document_fail(document_id=document_id, error=str(exc))
         return document
-    status = Document.Status.PARSED
-    error = ""
-    if len(probe.pages_without_text) == probe.page_count:
-        status = Document.Status.NEEDS_OCR
-        error = "PDF 没有文字层（可能是扫描件），需要先做 OCR 识别。"
-    Document.objects.filter(pk=document_id).update(
-        status=status,
-        error=error,
-        page_count=probe.page_count,
-        title=probe.title,
-        pages_without_text=probe.pages_without_text,
-        parse_finished_at=timezone.now(),
-        parse_seconds=round(time.monotonic() - started, 3),
+    return document_store_parse(document=document, parsed=parsed, seconds=time.monotonic() - started)
+
+
+def _pages_text(pages: list[int]) -> str:
+    shown = "、".join(str(p) for p in pages[:20])
+    return shown + (f" 等 {len(pages)} 页" if len(pages) > 20 else "")
+
+
+def _outcome(parsed: dict[str, Any]) -> tuple[str, str]:
+    blank = parsed.get("pages_without_text") or []
+    page_count = parsed.get("page_count") or 0
+    if parsed.get("tables") and not all(parsed.get(key) for key in ("department", "year", "stage")):
+        return (
+            Document.Status.FAILED,
+            "识别出了预算表，但无法从表标题中读出部门、年度或预算阶段（年初/调整），请检查文件。",
+        )
+    if parsed.get("tables"):
+        note = f"第 {_pages_text(blank)} 页没有文字层，未能读取。" if blank else ""
+        return Document.Status.PARSED, note
+    if blank:
+        return (
+            Document.Status.NEEDS_OCR,
+            f"PDF 没有文字层（可能是扫描件），第 {_pages_text(blank)} 页需要先做 OCR 识别。",
+        )
+    return (
+        Document.Status.FAILED,
+        f"在 {page_count} 页中没有识别出任何已知的预算表（收支总体情况表、功能分类支出表、项目支出表、"
+        "绩效目标表、转移支付表），请确认上传的是部门预算批复文件。",
     )
+
+
+def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
+    department, _ = Department.objects.get_or_create(name=parsed["department"])
+    # Serialises version numbering per department.
+    Department.objects.select_for_update().get(pk=department.pk)
+    year, stage = parsed["year"], parsed["stage"]
+    current = document.filing
+    if current and (current.department_id, current.year, current.stage) == (department.pk, year, stage):
+        return current
+    latest = Filing.objects.filter(department=department, year=year, stage=stage).order_by("-version").first()
+    if latest is not None and latest.status != Filing.Status.SIGNED_OFF:
+        return latest
+    return Filing.objects.create(
+        department=department, year=year, stage=stage, version=latest.version + 1 if latest else 1
+    )
+
+
+def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds: float) -> Document:
+    """Replace everything read from this document with ``parsed``, in one transaction."""
+    status, message = _outcome(parsed)
+    with transaction.atomic():
+        ParsedTable.objects.filter(document=document).delete()
+        filing = None
+        if status == Document.Status.PARSED:
+            filing = _filing_for(document, parsed)
+            store_tables(filing=filing, document=document, tables=parsed["tables"], year=parsed["year"])
+        Document.objects.filter(pk=document.pk).update(
+            filing=filing,
+            status=status,
+            error=message,
+            page_count=parsed.get("page_count"),
+            title=(parsed["tables"][0].get("title", "") if parsed.get("tables") else "")[:500],
+            pages_without_text=parsed.get("pages_without_text") or [],
+            parse_finished_at=timezone.now(),
+            parse_seconds=round(seconds, 3),
+            parser_version=PARSER_VERSION,
+        )
+        if filing is not None:
+            filing_parsed.send(sender=Filing, filing=filing)
     document.refresh_from_db()
     return document
+
+
+def store_tables(*, filing: Filing, document: Document, tables: list[dict[str, Any]], year: int) -> None:
+    """Write parsed tables with bulk inserts: a handful of queries per kind, not one per row."""
+    saved = ParsedTable.objects.bulk_create(
+        [
+            interchange.table_from_dict(filing=filing, document_id=document.pk, position=i, data=data)
+            for i, data in enumerate(tables)
+        ]
+    )
+    summary, functional, projects, targets = [], [], [], []
+    for table, data in zip(saved, tables, strict=True):
+        if table.kind == TableKind.INCOME_EXPENSE_SUMMARY:
+            summary += interchange.summary_lines(table, data)
+        elif table.kind == TableKind.FUNCTIONAL_EXPENDITURE:
+            functional.append(interchange.functional_lines(table, data))
+        elif table.kind in (TableKind.PROJECT_EXPENDITURE, TableKind.TRANSFER_PAYMENT):
+            projects += interchange.project_lines(table, data)
+        else:
+            targets.append((interchange.performance_target(table, data), data))
+    SummaryLine.objects.bulk_create(summary)
+    ProjectLine.objects.bulk_create(projects)
+    for lines in functional:
+        FunctionalLine.objects.bulk_create(lines)
+        FunctionalLine.objects.bulk_update(interchange.link_functional_parents(lines), ["parent"])
+    PerformanceTarget.objects.bulk_create([target for target, _ in targets])
+    Indicator.objects.bulk_create(
+        [ind for target, data in targets for ind in interchange.indicators(target, data, year)]
+    )
 
 
 def documents_sweep_stale(*, now: Any = None) -> int:

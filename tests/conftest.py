@@ -20,6 +20,39 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 
 
+CORPUS_NAMES = sorted(p.stem for p in (CORPUS / "pdf").glob("*.pdf"))
+
+
+@pytest.fixture(scope="session")
+def corpus_parse() -> Callable[[str], dict]:
+    """name -> the parser's output for that corpus PDF, each parsed once per session."""
+    from filings.parsing import parse_pdf
+
+    cache: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in cache:
+            cache[name] = parse_pdf(CORPUS / "pdf" / f"{name}.pdf")
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def scorer():  # type: ignore[no-untyped-def]
+    """tests/tools/score_filing.py (copied from the shared corpus tools), imported from its path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "score_filing", ROOT / "tests" / "tools" / "score_filing.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["score_filing"] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def role_groups(db: None) -> None:
     # Transactional tests flush the tables the data migration filled; put the roles back.

@@ -1,0 +1,279 @@
+"""Between the ``budget-filing/1`` dict (tests/corpus/SCHEMA.md) and the parsed-table models.
+
+``build_table_rows`` turns one parsed table into unsaved model instances; ``filing_to_dict``
+writes what is stored back in the interchange format, so the database can be scored too.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .models import (
+    Filing,
+    FunctionalLine,
+    Indicator,
+    ParsedTable,
+    PerformanceTarget,
+    ProjectLine,
+    SummaryLine,
+)
+from .models.tables import FUND_PARTS, TableKind
+from .parsing import parse_indicator_value
+
+SIDES = ("initial", "adjusted")
+COLUMN_SETS = ("initial", "adjusted", "change")
+SPLIT = ("total", "basic", "project")
+PROJECT_FUNDS = ("total", "fiscal", "non_fiscal", "superior", "local")
+DEPARTMENT_FUNDS = ("total", "basic", "project", "other")
+
+
+def money(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def money_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _source(row: dict[str, Any], position: int) -> dict[str, Any]:
+    bbox = row.get("bbox")
+    return {"position": position, "page": row.get("page"), "bbox": list(bbox) if bbox else None}
+
+
+def table_from_dict(*, filing: Filing, document_id: int, position: int, data: dict[str, Any]) -> ParsedTable:
+    return ParsedTable(
+        filing=filing,
+        document_id=document_id,
+        position=position,
+        kind=data["kind"],
+        title=data.get("title") or "",
+        subtitle=data.get("subtitle") or "",
+        unit=data.get("unit") or "元",
+        pages=list(data.get("pages") or []),
+    )
+
+
+def summary_lines(table: ParsedTable, data: dict[str, Any]) -> list[SummaryLine]:
+    return [
+        SummaryLine(
+            table=table,
+            side=row["side"],
+            label=row.get("label") or "",
+            **{col: money(row.get(col)) for col in COLUMN_SETS},
+            **_source(row, i),
+        )
+        for i, row in enumerate(data.get("rows", []))
+    ]
+
+
+def functional_lines(table: ParsedTable, data: dict[str, Any]) -> list[FunctionalLine]:
+    lines = []
+    for i, row in enumerate(data.get("rows", [])):
+        amounts = {
+            f"{col}_{part}": money((row.get(col) or {}).get(part)) for col in COLUMN_SETS for part in SPLIT
+        }
+        code = row.get("code") or ""
+        lines.append(
+            FunctionalLine(
+                table=table,
+                code=code,
+                name=row.get("name") or "",
+                level=FunctionalLine.level_for(code),
+                **amounts,
+                **_source(row, i),
+            )
+        )
+    return lines
+
+
+def link_functional_parents(lines: list[FunctionalLine]) -> list[FunctionalLine]:
+    """Point each saved line at the nearest line above it whose code is its code's prefix."""
+    latest: dict[str, FunctionalLine] = {}
+    changed = []
+    for line in lines:
+        if line.code:
+            for prefix_len in (5, 3):
+                parent = latest.get(line.code[:prefix_len]) if len(line.code) > prefix_len else None
+                if parent is not None:
+                    line.parent = parent
+                    changed.append(line)
+                    break
+            latest[line.code] = line
+    return changed
+
+
+def project_lines(table: ParsedTable, data: dict[str, Any]) -> list[ProjectLine]:
+    return [
+        ProjectLine(
+            table=table,
+            label=row.get("label") or "",
+            name=row.get("name") or "",
+            section=row.get("section") or "",
+            is_subtotal=bool(row.get("subtotal")),
+            note=row.get("note") or "",
+            **{col: money(row.get(col)) for col in COLUMN_SETS},
+            **_source(row, i),
+        )
+        for i, row in enumerate(data.get("rows", []))
+    ]
+
+
+def performance_target(table: ParsedTable, data: dict[str, Any]) -> PerformanceTarget:
+    funds = data.get("funds") or {}
+    goals = data.get("goals") or {}
+    target = PerformanceTarget(
+        table=table,
+        is_department=data["kind"] == TableKind.DEPARTMENT_PERFORMANCE,
+        project=data.get("project") or "",
+        supervisor=data.get("supervisor") or "",
+        implementer=data.get("implementer") or "",
+        functions=data.get("functions") or "",
+        goals_initial=goals.get("initial") or "",
+        goals_adjusted=goals.get("adjusted") or "",
+        has_initial_funds=funds.get("initial") is not None,
+        has_adjusted_funds=funds.get("adjusted") is not None,
+    )
+    for side in SIDES:
+        for part in FUND_PARTS:
+            setattr(target, f"{side}_{part}", money((funds.get(side) or {}).get(part)))
+    return target
+
+
+def indicators(target: PerformanceTarget, data: dict[str, Any], year: int | None) -> list[Indicator]:
+    result = []
+    for i, row in enumerate(data.get("indicators", [])):
+        indicator = Indicator(
+            target=target,
+            level1=row.get("level1") or "",
+            level2=row.get("level2") or "",
+            note=row.get("note") or "",
+            **_source(row, i),
+        )
+        for side in SIDES:
+            printed = row.get(side)
+            setattr(indicator, f"has_{side}", printed is not None)
+            if printed is None:
+                continue
+            setattr(indicator, f"{side}_name", printed.get("name") or "")
+            setattr(indicator, f"{side}_value", printed.get("value") or "")
+            understood = parse_indicator_value(printed.get("value"), year=year) or {}
+            setattr(indicator, f"{side}_op", understood.get("operator") or "")
+            setattr(indicator, f"{side}_number", understood.get("number"))
+            setattr(indicator, f"{side}_unit", understood.get("unit") or "")
+            setattr(indicator, f"{side}_quantity", understood.get("quantity"))
+            setattr(indicator, f"{side}_quantity_unit", understood.get("quantity_unit") or "")
+            setattr(indicator, f"{side}_deadline", understood.get("deadline"))
+        result.append(indicator)
+    return result
+
+
+# ---- back to budget-filing/1 -------------------------------------------------------------
+
+
+def _columns(obj: Any) -> dict[str, str | None]:
+    return {col: money_text(getattr(obj, col)) for col in COLUMN_SETS}
+
+
+def _split(obj: Any, col: str) -> dict[str, str | None] | None:
+    values = {part: money_text(getattr(obj, f"{col}_{part}")) for part in SPLIT}
+    return None if all(v is None for v in values.values()) else values
+
+
+def _table_dict(table: ParsedTable) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": table.kind, "title": table.title, "unit": table.unit, "pages": table.pages}
+    if table.subtitle:
+        out["subtitle"] = table.subtitle
+    if table.kind == TableKind.INCOME_EXPENSE_SUMMARY:
+        out["rows"] = [
+            {"side": line.side, "label": line.label, **_columns(line), "page": line.page, "bbox": line.bbox}
+            for line in table.summary_lines.all()
+        ]
+    elif table.kind == TableKind.FUNCTIONAL_EXPENDITURE:
+        out["rows"] = [
+            {
+                "code": line.code or None,
+                "name": line.name,
+                **{col: _split(line, col) for col in COLUMN_SETS},
+                "page": line.page,
+                "bbox": line.bbox,
+            }
+            for line in table.functional_lines.all()
+        ]
+    elif table.kind in (TableKind.PROJECT_EXPENDITURE, TableKind.TRANSFER_PAYMENT):
+        out["rows"] = [
+            {
+                "label": line.label,
+                "name": line.name,
+                "section": line.section or None,
+                "subtotal": line.is_subtotal,
+                **_columns(line),
+                "note": line.note,
+                "page": line.page,
+                "bbox": line.bbox,
+            }
+            for line in table.project_lines.all()
+        ]
+    else:
+        out.update(_target_dict(table.target))
+    return out
+
+
+def _target_dict(target: PerformanceTarget) -> dict[str, Any]:
+    parts = DEPARTMENT_FUNDS if target.is_department else PROJECT_FUNDS
+    funds = {
+        side: (
+            {part: money_text(getattr(target, f"{side}_{part}")) for part in parts}
+            if getattr(target, f"has_{side}_funds")
+            else None
+        )
+        for side in SIDES
+    }
+    out: dict[str, Any] = {}
+    if target.is_department:
+        out["functions"] = target.functions
+    else:
+        out.update(project=target.project, supervisor=target.supervisor, implementer=target.implementer)
+    out["funds"] = funds
+    out["goals"] = {"initial": target.goals_initial or None, "adjusted": target.goals_adjusted or None}
+    out["indicators"] = [
+        {
+            "level1": ind.level1,
+            "level2": ind.level2,
+            **{
+                side: (
+                    {
+                        "name": getattr(ind, f"{side}_name") or None,
+                        "value": getattr(ind, f"{side}_value") or None,
+                    }
+                    if getattr(ind, f"has_{side}")
+                    else None
+                )
+                for side in SIDES
+            },
+            "note": ind.note,
+            "page": ind.page,
+            "bbox": ind.bbox,
+        }
+        for ind in target.indicators.all()
+    ]
+    return out
+
+
+def filing_tables(filing: Filing) -> list[ParsedTable]:
+    """All tables of a filing in printed order, with their rows fetched in a fixed number of queries."""
+    return list(
+        filing.tables.order_by("document__uploaded_at", "document_id", "position")
+        .prefetch_related("summary_lines", "functional_lines", "project_lines", "target__indicators")
+        .select_related("target")
+    )
+
+
+def filing_to_dict(filing: Filing) -> dict[str, Any]:
+    return {
+        "schema": "budget-filing/1",
+        "department": filing.department.name,
+        "year": filing.year,
+        "stage": filing.stage,
+        "tables": [_table_dict(table) for table in filing_tables(filing)],
+    }

@@ -1,0 +1,217 @@
+"""What the parser read from a filing: its tables and their rows, each with the page and box it came from.
+
+Amounts are yuan in ``DecimalField(max_digits=18, decimal_places=2)``; a blank or dashed cell
+is NULL. A re-parse of a document deletes and rewrites all of its rows in one transaction.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .documents import Document, Filing
+
+
+def Money(verbose_name: str) -> models.DecimalField:  # noqa: N802 - reads like a field class
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, null=True, blank=True)
+
+
+class TableKind(models.TextChoices):
+    INCOME_EXPENSE_SUMMARY = "income_expense_summary", _("收支总体情况表")
+    FUNCTIONAL_EXPENDITURE = "functional_expenditure", _("一般公共预算支出表（功能分类科目）")
+    PROJECT_EXPENDITURE = "project_expenditure", _("项目支出表")
+    TRANSFER_PAYMENT = "transfer_payment", _("转移支付表")
+    DEPARTMENT_PERFORMANCE = "department_performance", _("部门整体支出绩效目标表")
+    PROJECT_PERFORMANCE = "project_performance", _("项目支出绩效目标表")
+
+
+class ParsedTable(models.Model):
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="tables")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="tables")
+    position = models.PositiveIntegerField(_("顺序"))
+    kind = models.CharField(_("表类型"), max_length=40, choices=TableKind.choices)
+    title = models.CharField(_("标题"), max_length=500)
+    subtitle = models.CharField(_("副标题"), max_length=500, blank=True)
+    unit = models.CharField(_("单位"), max_length=10)
+    pages = ArrayField(models.PositiveIntegerField(), verbose_name=_("页码"), default=list)
+
+    class Meta:
+        verbose_name = _("解析表")
+        verbose_name_plural = _("解析表")
+        ordering = ["filing", "document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="table_position_per_document")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SourceBox(models.Model):
+    """Where a row was printed: page (1-based) and [x0, top, x1, bottom] in PDF points."""
+
+    position = models.PositiveIntegerField(_("顺序"))
+    page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
+    bbox = ArrayField(models.FloatField(), size=4, verbose_name=_("位置"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["table", "position"]
+
+
+class SummaryLine(SourceBox):
+    class Side(models.TextChoices):
+        INCOME = "income", _("收入")
+        EXPENSE = "expense", _("支出")
+
+    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="summary_lines")
+    side = models.CharField(_("收支"), max_length=10, choices=Side.choices)
+    label = models.CharField(_("项目"), max_length=300)
+    initial = Money(_("年初预算数"))
+    adjusted = Money(_("调整预算数"))
+    change = Money(_("增减数"))
+
+    class Meta(SourceBox.Meta):
+        verbose_name = _("收支总表行")
+        verbose_name_plural = _("收支总表行")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FunctionalLine(SourceBox):
+    class Level(models.TextChoices):
+        CLASS = "class", _("类")
+        SECTION = "section", _("款")
+        ITEM = "item", _("项")
+
+    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="functional_lines")
+    code = models.CharField(_("科目编码"), max_length=12, blank=True, help_text=_("合计行为空"))
+    name = models.CharField(_("科目名称"), max_length=300)
+    level = models.CharField(_("级次"), max_length=10, choices=Level.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级"),
+    )
+    initial_total = Money(_("年初合计"))
+    initial_basic = Money(_("年初基本支出"))
+    initial_project = Money(_("年初项目支出"))
+    adjusted_total = Money(_("调整合计"))
+    adjusted_basic = Money(_("调整基本支出"))
+    adjusted_project = Money(_("调整项目支出"))
+    change_total = Money(_("增减合计"))
+    change_basic = Money(_("增减基本支出"))
+    change_project = Money(_("增减项目支出"))
+
+    class Meta(SourceBox.Meta):
+        verbose_name = _("功能分类行")
+        verbose_name_plural = _("功能分类行")
+
+    def __str__(self) -> str:
+        return f"{self.code or ''} {self.name}".strip()
+
+    @staticmethod
+    def level_for(code: str | None) -> str:
+        return {3: "class", 5: "section", 7: "item"}.get(len(code or ""), "")
+
+
+class ProjectLine(SourceBox):
+    """A row of the project table or the transfer-payment table (the table's kind says which)."""
+
+    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="project_lines")
+    label = models.CharField(_("项目（印刷）"), max_length=500)
+    name = models.CharField(_("项目名称"), max_length=500)
+    section = models.CharField(_("所属部分"), max_length=300, blank=True)
+    is_subtotal = models.BooleanField(_("小计行"), default=False)
+    initial = Money(_("年初预算数"))
+    adjusted = Money(_("调整预算数"))
+    change = Money(_("增减数"))
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta(SourceBox.Meta):
+        verbose_name = _("项目行")
+        verbose_name_plural = _("项目行")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+FUND_PARTS = ("total", "fiscal", "non_fiscal", "basic", "project", "other", "superior", "local")
+
+
+class PerformanceTarget(models.Model):
+    """The head of a 绩效目标表: a project's (or the whole department's) funds and goals."""
+
+    table = models.OneToOneField(ParsedTable, on_delete=models.CASCADE, related_name="target")
+    is_department = models.BooleanField(_("部门整体"), default=False)
+    project = models.CharField(_("项目名称"), max_length=500, blank=True)
+    supervisor = models.CharField(_("主管部门"), max_length=300, blank=True)
+    implementer = models.CharField(_("实施单位"), max_length=300, blank=True)
+    functions = models.TextField(_("部门职能"), blank=True)
+    goals_initial = models.TextField(_("年初绩效目标"), blank=True)
+    goals_adjusted = models.TextField(_("调整后绩效目标"), blank=True)
+    has_initial_funds = models.BooleanField(default=False)
+    has_adjusted_funds = models.BooleanField(default=False)
+    initial_total = Money(_("年初资金总额"))
+    initial_fiscal = Money(_("年初财政拨款"))
+    initial_non_fiscal = Money(_("年初其他资金"))
+    initial_basic = Money(_("年初基本支出"))
+    initial_project = Money(_("年初项目支出"))
+    initial_other = Money(_("年初其他"))
+    initial_superior = Money(_("年初上级资金"))
+    initial_local = Money(_("年初本级资金"))
+    adjusted_total = Money(_("调整资金总额"))
+    adjusted_fiscal = Money(_("调整财政拨款"))
+    adjusted_non_fiscal = Money(_("调整其他资金"))
+    adjusted_basic = Money(_("调整基本支出"))
+    adjusted_project = Money(_("调整项目支出"))
+    adjusted_other = Money(_("调整其他"))
+    adjusted_superior = Money(_("调整上级资金"))
+    adjusted_local = Money(_("调整本级资金"))
+
+    class Meta:
+        verbose_name = _("绩效目标")
+        verbose_name_plural = _("绩效目标")
+
+    def __str__(self) -> str:
+        return self.project or "部门整体"
+
+
+class Indicator(SourceBox):
+    target = models.ForeignKey(PerformanceTarget, on_delete=models.CASCADE, related_name="indicators")
+    level1 = models.CharField(_("一级指标"), max_length=100, blank=True)
+    level2 = models.CharField(_("二级指标"), max_length=100, blank=True)
+    has_initial = models.BooleanField(default=False)
+    has_adjusted = models.BooleanField(default=False)
+    initial_name = models.CharField(_("年初三级指标"), max_length=500, blank=True)
+    initial_value = models.CharField(_("年初指标值"), max_length=300, blank=True)
+    adjusted_name = models.CharField(_("调整三级指标"), max_length=500, blank=True)
+    adjusted_value = models.CharField(_("调整指标值"), max_length=300, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    # The value understood, where it can be: operator, number, printed unit, and the
+    # quantity normalised (money in yuan) or a deadline date.
+    initial_op = models.CharField(max_length=2, blank=True)
+    initial_number = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    initial_unit = models.CharField(max_length=40, blank=True)
+    initial_quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    initial_quantity_unit = models.CharField(max_length=40, blank=True)
+    initial_deadline = models.DateField(null=True, blank=True)
+    adjusted_op = models.CharField(max_length=2, blank=True)
+    adjusted_number = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    adjusted_unit = models.CharField(max_length=40, blank=True)
+    adjusted_quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    adjusted_quantity_unit = models.CharField(max_length=40, blank=True)
+    adjusted_deadline = models.DateField(null=True, blank=True)
+
+    class Meta(SourceBox.Meta):
+        ordering = ["target", "position"]
+        verbose_name = _("绩效指标")
+        verbose_name_plural = _("绩效指标")
+
+    def __str__(self) -> str:
+        return self.adjusted_name or self.initial_name or ""
