@@ -28,9 +28,16 @@ class _Page:
     width: float
     height: float
     ops: list[str] = field(default_factory=list)
+    rect_borders: bool = False
 
     def line(self, x0: float, top0: float, x1: float, top1: float) -> None:
         h = self.height
+        if self.rect_borders:
+            # borders as thin filled boxes, as some spreadsheet exporters draw them
+            w = 0.6
+            self.ops.append(f"{min(x0, x1) - w / 2:.2f} {h - max(top0, top1) - w / 2:.2f} "
+                            f"{abs(x1 - x0) + w:.2f} {abs(top1 - top0) + w:.2f} re f")
+            return
         self.ops.append(f"{x0:.2f} {h - top0:.2f} m {x1:.2f} {h - top1:.2f} l S")
 
     def text(self, x: float, top: float, s: str, size: float) -> None:
@@ -50,9 +57,12 @@ class Doc:
     """Pages filled top to bottom, like a printed sheet."""
 
     def __init__(self, width: float = 842.0, height: float = 595.0, margin: float = 36.0,
-                 footer: bool = False) -> None:
+                 footer: bool = False, rect_borders: bool = False, clip: bool = False) -> None:
         self.width, self.height, self.margin = width, height, margin
         self.footer = footer
+        self.rect_borders = rect_borders
+        # clip: draw a merged cell's text only where it is visible (other producers)
+        self.clip = clip
         self.pages: list[_Page] = []
         self.y = 0.0
         self.page_break()
@@ -62,7 +72,7 @@ class Doc:
         return self.pages[-1]
 
     def page_break(self) -> None:
-        self.pages.append(_Page(self.width, self.height))
+        self.pages.append(_Page(self.width, self.height, rect_borders=self.rect_borders))
         self.y = self.margin
 
     def text_line(self, text: str, size: float = 10.0, center: bool = False,
@@ -158,11 +168,17 @@ class Doc:
         # the cell's top in this page's coordinates, as if the sheet ran on unbroken
         start = top - sum(hs[k] for k in range(r0, r))
         total = sum(hs[k] for k in range(r0, r0 + cell.rs))
+        end = r
+        while end + 1 < r0 + cell.rs and where.get(end + 1, (None,))[0] == pi:
+            end += 1
+        visible_bottom = top + sum(hs[k] for k in range(r, end + 1))
         lines = _wrap(cell.text, x1 - x0, size)
         block = len(lines) * size * 1.3
         y = start + (total - block) / 2
         for line in lines:
-            page.text(x0 + 2, y, line, size)
+            cut = end - r + 1 < cell.rs  # the merged cell runs onto another page
+            if not (self.clip and cut) or (y >= top - 0.5 and y + size <= visible_bottom + 0.5):
+                page.text(x0 + 2, y, line, size)
             y += size * 1.3
 
     def _footer(self) -> None:

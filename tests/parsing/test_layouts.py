@@ -178,9 +178,8 @@ def _targets(doc: Doc) -> list[dict[str, Any]]:
     return [first, second]
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
-    doc = Doc(footer=True)
+def _render(path: Path, **options: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    doc = Doc(footer=True, **options)
     tables = [_summary(doc), _functional(doc), _projects(doc)]
     _ignored(doc)
     tables += _targets(doc)
@@ -189,10 +188,24 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
     for table in tables:
         table["pages"] = sorted({p + 1 if p > 1 else p for p in table["pages"]}
                                 | ({2} if table["kind"] == "income_expense_summary" else set()))
-    path = doc.save(tmp_path_factory.mktemp("synthetic") / "filing.pdf")
+    doc.save(path)
     truth = {"schema": "budget-filing/1", "department": DEPT, "year": YEAR,
              "stage": "original", "tables": tables}
     return truth, parse_pdf(path)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    return _render(tmp_path_factory.mktemp("synthetic") / "filing.pdf")
+
+
+@pytest.mark.parametrize("options", [{"rect_borders": True}, {"clip": True}],
+                         ids=["borders-as-boxes", "clipped-merged-text"])
+def test_other_producers(tmp_path: Path, scorer: ModuleType, options: dict[str, Any]) -> None:
+    """Borders drawn as thin boxes; merged-cell text drawn only where it is visible."""
+    truth, got = _render(tmp_path / "filing.pdf", **options)
+    result = scorer.score(truth, json.loads(json.dumps(got, ensure_ascii=False)))
+    assert result["cells"]["overall"].f1 == 1.0, scorer.report(result, 40)
 
 
 def test_synthetic_filing_scores_fully(synthetic: tuple[dict[str, Any], dict[str, Any]],

@@ -105,6 +105,8 @@ class PerformanceBuilder(Builder):
         # the text printed at the head of the next page
         self._pending: dict[str, list[dict[str, Any]]] = {lv: [] for lv in LEVELS}
         self._pending_page: int | None = None
+        self._rows_page: int | None = None
+        self._page_head = False
 
     @property
     def is_project(self) -> bool:
@@ -218,6 +220,10 @@ class PerformanceBuilder(Builder):
 
     def _indicator(self, row: Row) -> None:
         assert self._ind is not None
+        # the first indicator row of a page (below any repeated header) continues the
+        # level cells cut at the foot of the previous page
+        self._page_head = row.page != self._rows_page
+        self._rows_page = row.page
         found: dict[str, str] = {}
         level_cells: dict[str, Cell] = {}
         for cell in row.cells:
@@ -262,7 +268,7 @@ class PerformanceBuilder(Builder):
             # empty at the foot of the page: its text may be printed on the next page
             self._pending[lv].append(ind)
             self._pending_page = row.page
-        elif cell.r0 == 0 and self._pending[lv] and self._pending_page != row.page:
+        elif self._page_head and self._pending[lv] and self._pending_page != row.page:
             # the head of the next page is empty too: the carried value stands
             self._pending[lv] = []
         return self._last[lv]
@@ -271,7 +277,7 @@ class PerformanceBuilder(Builder):
         waiting = self._pending[lv]
         if not waiting:
             return
-        if cell.r0 == 0 and self._pending_page != row.page:
+        if self._page_head and self._pending_page != row.page:
             for ind in waiting:
                 ind[lv] = squash(cell.text)
         self._pending[lv] = []
