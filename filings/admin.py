@@ -7,7 +7,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
-from .models import Department, Document, Filing
+from .models import (
+    Department,
+    Document,
+    Filing,
+    FunctionalLine,
+    Indicator,
+    ParsedTable,
+    PerformanceTarget,
+    ProjectLine,
+    SummaryLine,
+)
 
 
 @admin.register(Department)
@@ -62,3 +72,74 @@ class DocumentAdmin(admin.ModelAdmin):
         "parser_version",
     ]
     actions = [requeue_documents]
+
+
+class RowInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SummaryLineInline(RowInline):
+    model = SummaryLine
+    fields = ["position", "side", "label", "initial", "adjusted", "change", "page"]
+    readonly_fields = fields
+
+
+class FunctionalLineInline(RowInline):
+    model = FunctionalLine
+    fk_name = "table"
+    fields = ["position", "code", "name", "level", "initial_total", "adjusted_total", "change_total", "page"]
+    readonly_fields = fields
+
+
+class ProjectLineInline(RowInline):
+    model = ProjectLine
+    fields = ["position", "section", "name", "is_subtotal", "initial", "adjusted", "change", "note", "page"]
+    readonly_fields = fields
+
+
+@admin.register(ParsedTable)
+class ParsedTableAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "unit", "pages", "filing", "document"]
+    list_filter = ["kind", "unit"]
+    search_fields = ["title", "filing__department__name", "target__project"]
+    list_select_related = ["filing__department", "document"]
+    readonly_fields = ["filing", "document", "position", "kind", "title", "subtitle", "unit", "pages"]
+    inlines = [SummaryLineInline, FunctionalLineInline, ProjectLineInline]
+
+
+class IndicatorInline(RowInline):
+    model = Indicator
+    fields = [
+        "position",
+        "level1",
+        "level2",
+        "initial_name",
+        "initial_value",
+        "adjusted_name",
+        "adjusted_value",
+        "initial_quantity",
+        "adjusted_quantity",
+        "page",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(PerformanceTarget)
+class PerformanceTargetAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "implementer", "initial_total", "adjusted_total", "is_department"]
+    list_filter = ["is_department"]
+    search_fields = ["project", "implementer", "supervisor"]
+    inlines = [IndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "level1", "level2", "initial_value", "adjusted_value", "page"]
+    list_filter = ["level1"]
+    search_fields = ["initial_name", "adjusted_name", "target__project"]
+    list_select_related = ["target"]

@@ -269,11 +269,14 @@ def filing_tables(filing: Filing) -> list[ParsedTable]:
     )
 
 
-def filing_to_dict(filing: Filing) -> dict[str, Any]:
+def filing_to_dict(filing: Filing, tables: list[ParsedTable] | None = None) -> dict[str, Any]:
+    """``tables`` may be passed when the caller needs the same ParsedTable objects (by index)."""
+    if tables is None:
+        tables = filing_tables(filing)
     return {
         "schema": "budget-filing/1",
         "department": filing.department.name,
         "year": filing.year,
         "stage": filing.stage,
-        "tables": [_table_dict(table) for table in filing_tables(filing)],
+        "tables": [_table_dict(table) for table in tables],
     }

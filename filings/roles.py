@@ -20,6 +20,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("filings", "view_filing"),
         ("filings", "view_document"),
         ("filings", "review_filing"),
+        ("review", "view_finding"),
+        ("review", "change_finding"),
     ],
 }
 ADMIN_APPS = ("filings", "review")
@@ -36,3 +38,14 @@ def ensure_role_groups(group_model: Any, permission_model: Any) -> None:
         group.permissions.set(wanted)
     admins, _ = group_model.objects.get_or_create(name=ADMINS)
     admins.permissions.set(permission_model.objects.filter(content_type__app_label__in=ADMIN_APPS))
+
+
+def migrate_roles(apps: Any, schema_editor: Any) -> None:
+    """RunPython body: make the permissions exist now (normally after migrate), then the groups."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    ensure_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -23,6 +23,10 @@ MATRIX = {
     "admin_documents": {"anonymous": 302, "clerk": 302, "reviewer": 302, "admin": 200},
     "admin_filings": {"anonymous": 302, "clerk": 302, "reviewer": 302, "admin": 200},
     "admin_departments": {"anonymous": 302, "clerk": 302, "reviewer": 302, "admin": 200},
+    "admin_tables": {"anonymous": 302, "clerk": 302, "reviewer": 302, "admin": 200},
+    "admin_targets": {"anonymous": 302, "clerk": 302, "reviewer": 302, "admin": 200},
+    "admin_indicators": {"anonymous": 302, "clerk": 302, "reviewer": 302, "admin": 200},
+    "admin_findings": {"anonymous": 302, "clerk": 302, "reviewer": 302, "admin": 200},
 }
 
 
@@ -64,6 +68,10 @@ def url_for(name: str, mine: Document, other: Document) -> str:
         "admin_documents": reverse("admin:filings_document_changelist"),
         "admin_filings": reverse("admin:filings_filing_changelist"),
         "admin_departments": reverse("admin:filings_department_changelist"),
+        "admin_tables": reverse("admin:filings_parsedtable_changelist"),
+        "admin_targets": reverse("admin:filings_performancetarget_changelist"),
+        "admin_indicators": reverse("admin:filings_indicator_changelist"),
+        "admin_findings": reverse("admin:review_finding_changelist"),
     }[name]
 
 

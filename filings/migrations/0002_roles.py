@@ -1,18 +1,8 @@
 """Create the role groups (clerks, reviewers, admins) with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from filings.roles import ensure_role_groups
-
-
-def forwards(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    ensure_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from filings.roles import migrate_roles
 
 
 class Migration(migrations.Migration):
@@ -22,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrate_roles, migrations.RunPython.noop)]

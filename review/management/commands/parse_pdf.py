@@ -1,4 +1,7 @@
-"""``manage.py parse_pdf FILE [--json]``: run the parser alone, without the database."""
+"""``manage.py parse_pdf FILE [--json] [--anomalies]``: the parser alone, without the database.
+
+It lives in the review app because ``--anomalies`` runs the rules, and filings never imports review.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from filings.parsing import ParseError, parse_pdf
+from review.rules import run_rules, to_anomalies_json
 
 
 def dump(data: dict[str, Any]) -> str:
@@ -15,17 +19,21 @@ def dump(data: dict[str, Any]) -> str:
 
 
 class Command(BaseCommand):
-    help = "解析一个 PDF 并输出 budget-filing/1（不使用数据库）。"
+    help = "解析一个 PDF 并输出 budget-filing/1（不使用数据库）；--anomalies 输出 budget-anomalies/1。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file")
         parser.add_argument("--json", action="store_true", help="输出完整的 budget-filing/1 JSON")
+        parser.add_argument("--anomalies", action="store_true", help="输出检查出的异常（budget-anomalies/1）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             parsed = parse_pdf(options["file"])
         except ParseError as exc:
             raise CommandError(str(exc)) from exc
+        if options["anomalies"]:
+            self.stdout.write(dump(to_anomalies_json(run_rules(parsed))))
+            return
         if options["json"]:
             self.stdout.write(dump(parsed))
             return
