@@ -58,6 +58,7 @@ start_postgres() {
     dir="$alt"
   fi
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir" && chmod 700 "$dir"
+  PG_DATA_DIR="$dir"
   if [ ! -f "$dir/PG_VERSION" ]; then
     log "creating a PostgreSQL cluster in ${dir#"$ROOT"/}"
     as_pg "$bin/initdb" -D "$dir" -U budget --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
