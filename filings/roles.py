@@ -31,9 +31,12 @@ def ensure_role_groups(group_model: Any, permission_model: Any) -> None:
     """Create the role groups and (re)attach their permissions; safe to run again."""
     for name, perms in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=name)
+        # A permission of an app not migrated yet is skipped; that app's own role
+        # migration runs this again once its models exist.
         wanted = [
-            permission_model.objects.get(content_type__app_label=app, codename=codename)
+            permission
             for app, codename in perms
+            for permission in permission_model.objects.filter(content_type__app_label=app, codename=codename)
         ]
         group.permissions.set(wanted)
     admins, _ = group_model.objects.get_or_create(name=ADMINS)
