@@ -22,6 +22,12 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("filings", "review_filing"),
         ("review", "view_finding"),
         ("review", "change_finding"),
+        ("review", "view_flag"),
+        ("review", "add_flag"),
+        ("review", "change_flag"),
+        ("review", "add_comment"),
+        ("review", "view_signoff"),
+        ("review", "add_signoff"),
     ],
 }
 ADMIN_APPS = ("filings", "review")

@@ -170,7 +170,17 @@ def _outcome(parsed: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def _table_keys(tables: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    return {(t["kind"], t.get("project") or "") for t in tables}
+
+
 def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
+    """The filing this document belongs to.
+
+    A document joins the latest version of its department/year/stage, so a filing may arrive
+    as one PDF per table. It starts a new version instead when that one is signed off, or when
+    it already holds the same tables from another document (a corrected re-submission).
+    """
     department, _ = Department.objects.get_or_create(name=parsed["department"])
     # Serialises version numbering per department.
     Department.objects.select_for_update().get(pk=department.pk)
@@ -180,9 +190,18 @@ def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
         return current
     latest = Filing.objects.filter(department=department, year=year, stage=stage).order_by("-version").first()
     if latest is not None and latest.status != Filing.Status.SIGNED_OFF:
-        return latest
+        held = {
+            (kind, project or "") for kind, project in latest.tables.values_list("kind", "target__project")
+        }
+        if not held & _table_keys(parsed["tables"]):
+            return latest
     return Filing.objects.create(
-        department=department, year=year, stage=stage, version=latest.version + 1 if latest else 1
+        department=department,
+        year=year,
+        stage=stage,
+        version=latest.version + 1 if latest else 1,
+        previous=latest,
+        status=Filing.Status.REOPENED if latest else Filing.Status.PARSED,
     )
 
 

@@ -20,6 +20,8 @@ from .uploads import candidates_from_upload
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.has_perm("filings.review_filing") or request.user.is_superuser:
+        return redirect("review:dashboard")
     if request.user.has_perm("filings.upload_document"):
         return redirect("filings:upload")
     return redirect("filings:documents")

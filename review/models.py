@@ -1,4 +1,8 @@
-"""Findings of the anomaly rules on a filing, and the reviewer's decision on each."""
+"""The review of a filing: rule findings, reviewers' flags, comment threads and the sign-off.
+
+Findings and flags share one workflow: open → resolved / dismissed (a reason is required to
+dismiss). django-simple-history records every change with who and when.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from filings.models import Filing, ParsedTable
 
@@ -16,18 +21,21 @@ class Severity(models.TextChoices):
     INFO = "info", _("提示")
 
 
+class Decision(models.TextChoices):
+    OPEN = "open", _("待处理")
+    RESOLVED = "resolved", _("已解决")
+    DISMISSED = "dismissed", _("已驳回")
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def open(self) -> FindingQuerySet:
-        return self.filter(decision=Finding.Decision.OPEN)
+        return self.filter(decision=Decision.OPEN)
 
 
 class Finding(models.Model):
     """One breach of one rule at one place; ``place`` survives a re-run of the rules."""
 
-    class Decision(models.TextChoices):
-        OPEN = "open", _("待处理")
-        ACKNOWLEDGED = "acknowledged", _("已确认")
-        DISMISSED = "dismissed", _("已驳回")
+    Decision = Decision
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="findings")
     table = models.ForeignKey(
@@ -54,6 +62,7 @@ class Finding(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     objects = FindingQuerySet.as_manager()
 
@@ -65,3 +74,72 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Flag(models.Model):
+    """A reviewer's mark on a row (``row_position``) or a whole table (no row), with a note."""
+
+    Decision = Decision
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="flags")
+    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="flags")
+    row_position = models.PositiveIntegerField(_("行序号"), null=True, blank=True)
+    row_label = models.CharField(_("行"), max_length=500, blank=True)
+    note = models.TextField(_("说明"))
+    decision = models.CharField(_("处理"), max_length=20, choices=Decision.choices, default=Decision.OPEN)
+    reason = models.TextField(_("理由"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("标记")
+        verbose_name_plural = _("标记")
+        ordering = ["filing", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.note[:60]
+
+    @property
+    def thread(self) -> str:
+        return f"flag:{self.pk}"
+
+
+class Comment(models.Model):
+    """One message in the thread of a finding (by its place) or of a flag."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="comments")
+    thread = models.CharField(max_length=720, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("内容"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评论")
+        verbose_name_plural = _("评论")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class SignOff(models.Model):
+    """The record of a sign-off; one per filing, so of two reviewers signing at once one wins."""
+
+    filing = models.OneToOneField(Filing, on_delete=models.PROTECT, related_name="sign_off")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("签批时间"), auto_now_add=True)
+    document_sha256 = ArrayField(models.CharField(max_length=64), verbose_name=_("文件 SHA-256"))
+    open_errors = models.PositiveIntegerField(_("签批时未处理的错误"), default=0)
+    override_reason = models.TextField(_("越过未处理错误的理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("签批")
+        verbose_name_plural = _("签批")
+
+    def __str__(self) -> str:
+        return f"{self.filing} · {self.signed_by}"

@@ -1,15 +1,17 @@
-"""Writes of the review app: running the rules on a filing and storing what they find."""
+"""Writes of the review app: the rules' findings, flags, decisions, comments and the sign-off."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from filings.interchange import filing_tables, filing_to_dict
-from filings.models import Filing
+from filings.models import Filing, ParsedTable
 
-from .models import Finding
+from .access import can_review
+from .models import Comment, Decision, Finding, Flag, Severity, SignOff
 from .rules import Finding as RuleFinding
 from .rules import run_rules
 
@@ -25,7 +27,10 @@ def _text(value: Any) -> str:
 
 
 def filing_check(*, filing: Filing) -> list[Finding]:
-    """Run every rule on the stored filing; replace its findings, keeping decisions still in place."""
+    """Run every rule on the stored filing; replace its findings, keeping decisions still in place.
+
+    Runs for signed-off filings too (after the rules change), but their decisions stay as signed.
+    """
     tables = filing_tables(filing)
     found = run_rules(filing_to_dict(filing, tables=tables))
     with transaction.atomic():
@@ -64,3 +69,109 @@ def filing_check(*, filing: Filing) -> list[Finding]:
                 )
             )
         return Finding.objects.bulk_create(rows)
+
+
+class ReviewRefused(Exception):
+    """An action the rules of the review do not allow; the message says why, in Chinese."""
+
+
+def _check_writable(filing: Filing, user: Any) -> None:
+    if not can_review(user, filing):
+        raise ReviewRefused("只有该部门的审核员可以进行此操作。")
+    if filing.is_read_only:
+        raise ReviewRefused("该预算文件已签批，只读，不能再修改。")
+
+
+def _touch(filing: Filing) -> None:
+    # The dashboard's "last activity" is the filing's updated_at.
+    Filing.objects.filter(pk=filing.pk).update(updated_at=timezone.now())
+
+
+def filing_start_review(*, filing: Filing, user: Any) -> Filing:
+    _check_writable(filing, user)
+    Filing.objects.filter(
+        pk=filing.pk, status__in=[Filing.Status.PARSED, Filing.Status.REOPENED, Filing.Status.IN_REVIEW]
+    ).update(status=Filing.Status.IN_REVIEW, reviewer=user, updated_at=timezone.now())
+    filing.refresh_from_db()
+    return filing
+
+
+def flag_create(
+    *, filing: Filing, table: ParsedTable, row_position: int | None, row_label: str, note: str, user: Any
+) -> Flag:
+    _check_writable(filing, user)
+    if table.filing_id != filing.pk:
+        raise ReviewRefused("该表不属于这份预算文件。")
+    if not note.strip():
+        raise ReviewRefused("请填写标记说明。")
+    flag = Flag.objects.create(
+        filing=filing,
+        table=table,
+        row_position=row_position,
+        row_label=row_label[:500],
+        note=note.strip(),
+        created_by=user,
+    )
+    _touch(filing)
+    return flag
+
+
+def decide(*, item: Finding | Flag, decision: str, reason: str, user: Any) -> Finding | Flag:
+    """Resolve, dismiss or re-open a finding or a flag; dismissing needs a reason."""
+    _check_writable(item.filing, user)
+    if decision not in Decision.values:
+        raise ReviewRefused("未知的处理方式。")
+    reason = reason.strip()
+    if decision == Decision.DISMISSED and not reason:
+        raise ReviewRefused("驳回必须填写理由。")
+    item.decision = decision
+    item.reason = reason
+    item.decided_by = user if decision != Decision.OPEN else None
+    item.decided_at = timezone.now() if decision != Decision.OPEN else None
+    item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+    _touch(item.filing)
+    return item
+
+
+def comment_add(*, filing: Filing, thread: str, body: str, user: Any) -> Comment:
+    _check_writable(filing, user)
+    if not body.strip():
+        raise ReviewRefused("评论不能为空。")
+    comment = Comment.objects.create(filing=filing, thread=thread[:720], author=user, body=body.strip())
+    _touch(filing)
+    return comment
+
+
+def open_errors(filing: Filing) -> int:
+    return filing.findings.open().filter(severity=Severity.ERROR).count()
+
+
+def filing_sign_off(*, filing: Filing, user: Any, override_reason: str = "") -> SignOff:
+    """Sign a filing off: four eyes, no open errors unless overridden with a reason, once only."""
+    _check_writable(filing, user)
+    if filing.documents.filter(uploaded_by=user).exists():
+        raise ReviewRefused("上传该文件的人不能签批（四眼原则）。")
+    errors = open_errors(filing)
+    override_reason = override_reason.strip()
+    if errors and not override_reason:
+        raise ReviewRefused(f"还有 {errors} 项错误级别的异常未处理；请先处理，或填写越过的理由后再签批。")
+    try:
+        with transaction.atomic():
+            signed = (
+                Filing.objects.filter(pk=filing.pk)
+                .exclude(status=Filing.Status.SIGNED_OFF)
+                .update(status=Filing.Status.SIGNED_OFF, updated_at=timezone.now())
+            )
+            if not signed:
+                raise ReviewRefused("该预算文件已由其他审核员签批。")
+            sign_off = SignOff.objects.create(
+                filing=filing,
+                signed_by=user,
+                document_sha256=list(filing.documents.order_by("pk").values_list("sha256", flat=True)),
+                open_errors=errors,
+                override_reason=override_reason if errors else "",
+            )
+    except IntegrityError as exc:
+        raise ReviewRefused("该预算文件已由其他审核员签批。") from exc
+    filing.refresh_from_db()
+    return sign_off

@@ -23,3 +23,8 @@ def test_mypy_is_clean_on_parser_and_rules():
     targets = [t for t in ("filings/parsing", "review/rules") if (ROOT / t).is_dir()]
     result = run(str(BIN / "mypy"), *targets)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_model_change_lacks_a_migration():
+    result = run(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -89,14 +89,22 @@ def test_indicator_values_are_understood(corpus_parse):
     assert isinstance(cap.initial_quantity, Decimal)
 
 
-def test_a_second_document_joins_the_open_filing_and_a_signed_off_one_gets_a_new_version(corpus_parse):
+def test_a_filing_may_arrive_as_several_pdfs(corpus_parse):
+    parsed = corpus_parse("synth-anshun-hsa-2023-adjustment")
+    first = store(parsed | {"tables": parsed["tables"][:3]}, "a")
+    second = store(parsed | {"tables": parsed["tables"][3:]}, "b")
+    assert second.filing_id == first.filing_id
+    assert ParsedTable.objects.filter(filing_id=first.filing_id).count() == len(parsed["tables"])
+
+
+def test_the_same_tables_again_or_after_sign_off_start_a_new_version(corpus_parse):
     parsed = corpus_parse("synth-bijie-hrss-2024-original")
     first = store(parsed, "a")
     second = store(parsed, "b")
-    assert second.filing_id == first.filing_id
-    Filing.objects.filter(pk=first.filing_id).update(status=Filing.Status.SIGNED_OFF)
+    assert second.filing.version == 2 and second.filing.previous_id == first.filing_id
+    Filing.objects.filter(pk=second.filing_id).update(status=Filing.Status.SIGNED_OFF)
     third = store(parsed, "c")
-    assert third.filing.version == 2 and third.filing_id != first.filing_id
+    assert third.filing.version == 3 and third.filing.status == Filing.Status.REOPENED
 
 
 def test_no_tables_and_no_text_is_needs_ocr_with_the_pages():

@@ -7,10 +7,18 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Department(models.Model):
     name = models.CharField(_("部门名称"), max_length=200, unique=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_departments",
+        verbose_name=_("审核员"),
+        help_text=_("只有这里列出的审核员能看到并签批该部门的预算文件。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -28,10 +36,10 @@ class Filing(models.Model):
         ADJUSTMENT = "adjustment", _("预算调整")
 
     class Status(models.TextChoices):
-        PARSED = "parsed", _("已解析")
+        PARSED = "parsed", _("待审核")
         IN_REVIEW = "in_review", _("审核中")
         SIGNED_OFF = "signed_off", _("已签批")
-        REOPENED = "reopened", _("已重开")
+        REOPENED = "reopened", _("已重开（新版本）")
 
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="filings", verbose_name=_("部门")
@@ -40,8 +48,20 @@ class Filing(models.Model):
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PARSED)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="filings_in_review",
+        verbose_name=_("审核人"),
+    )
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("上一版本")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = models.DateTimeField(_("最近活动"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("预算文件")
@@ -56,6 +76,10 @@ class Filing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.year} {self.get_stage_display()} v{self.version}"
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status == self.Status.SIGNED_OFF
 
 
 def document_storage_path(sha256: str) -> str:

@@ -21,13 +21,18 @@ from .registry import RULES, SCHEMA_CLASSES, Rule
 ANOMALY_SCHEMA = "budget-anomalies/1"
 
 __all__ = [
-    "ANOMALY_SCHEMA", "RULES", "SCHEMA_CLASSES", "Finding", "Rule", "Severity",
-    "run_rules", "to_anomalies_json",
+    "ANOMALY_SCHEMA",
+    "RULES",
+    "SCHEMA_CLASSES",
+    "Finding",
+    "Rule",
+    "Severity",
+    "run_rules",
+    "to_anomalies_json",
 ]
 
 
-def run_rules(doc: Mapping[str, Any], rule_ids: Iterable[str] | None = None
-              ) -> list[Finding]:
+def run_rules(doc: Mapping[str, Any], rule_ids: Iterable[str] | None = None) -> list[Finding]:
     """Every finding of every registered rule (or of `rule_ids`) on `doc`."""
     filing = Filing(doc)
     selected = RULES.values() if rule_ids is None else [RULES[r] for r in rule_ids]
@@ -51,13 +56,15 @@ def to_anomalies_json(findings: Iterable[Finding]) -> dict[str, Any]:
     anomalies = []
     for (cls, table, key), group in grouped.items():
         details = list(dict.fromkeys(f.detail or f.message for f in group))
-        anomalies.append({
-            "class": cls,
-            "table": table,
-            "key": key,
-            "severity": str(max((f.severity for f in group), key=_severity_rank)),
-            "detail": "; ".join(details),
-        })
+        anomalies.append(
+            {
+                "class": cls,
+                "table": table,
+                "key": key,
+                "severity": str(max((f.severity for f in group), key=_severity_rank)),
+                "detail": "; ".join(details),
+            }
+        )
     return {"schema": ANOMALY_SCHEMA, "anomalies": anomalies}
 
 

@@ -33,12 +33,13 @@ _SUB_NUMBER = re.compile(r"^(?:\([一二三四五六七八九十百零〇]+\)|\d
 _PART_OF = re.compile(r"^其中")
 
 
-def _has_adjustment_columns(rows: Sequence[Mapping[str, Any]],
-                            fields: Sequence[str]) -> bool:
+def _has_adjustment_columns(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> bool:
     """An original filing has no 调整/增减 columns at all: nothing to check."""
     return any(
         _cell(row, f"{col}.{f}" if f else col) is not None
-        for row in rows for col in ("adjusted", "change") for f in fields
+        for row in rows
+        for col in ("adjusted", "change")
+        for f in fields
     )
 
 
@@ -64,6 +65,7 @@ def _row_key(table: Table, row: Mapping[str, Any]) -> str:
 
 # ------------------------------------------------------------------ 增减数
 
+
 def _change_tables(filing: Filing) -> Iterator[tuple[Table, tuple[str, ...]]]:
     for table in filing.tables:
         if table.kind == "functional_expenditure":
@@ -72,8 +74,7 @@ def _change_tables(filing: Filing) -> Iterator[tuple[Table, tuple[str, ...]]]:
             yield table, ("",)
 
 
-@rule("arith.change", "change_mismatch", Severity.ERROR,
-      "增减数 = 调整预算数 − 年初预算数")
+@rule("arith.change", "change_mismatch", Severity.ERROR, "增减数 = 调整预算数 − 年初预算数")
 def check_change(filing: Filing) -> Iterator[Hit]:
     for table, fields in _change_tables(filing):
         rows = table.rows
@@ -91,23 +92,25 @@ def check_change(filing: Filing) -> Iterator[Hit]:
                     continue
                 where = f"{SPLIT_NAMES[field]}列" if field else ""
                 yield Hit(
-                    table.index, _row_key(table, row),
+                    table.index,
+                    _row_key(table, row),
                     f"{where}增减数印为 {table.fmt_unit(change)}，应为 "
                     f"{table.fmt(adjusted)} − {table.fmt(initial)} = "
                     f"{table.fmt_unit(expected)}",
                     row_index=i,
                     cells=tuple(_path(c, field) for c in COLUMN_SETS),
-                    printed=change, expected=expected,
+                    printed=change,
+                    expected=expected,
                     detail=f"{_path('change', field)}: {table.fmt(change)} printed, "
-                           f"{table.fmt(adjusted)} − {table.fmt(initial)} = "
-                           f"{table.fmt(expected)}",
+                    f"{table.fmt(adjusted)} − {table.fmt(initial)} = "
+                    f"{table.fmt(expected)}",
                 )
 
 
 # ------------------------------------------------------------------ splits
 
-@rule("arith.split", "split_mismatch", Severity.ERROR,
-      "合计 = 基本支出 + 项目支出（功能分类表每行每列）")
+
+@rule("arith.split", "split_mismatch", Severity.ERROR, "合计 = 基本支出 + 项目支出（功能分类表每行每列）")
 def check_split(filing: Filing) -> Iterator[Hit]:
     for table in filing.of_kind("functional_expenditure"):
         for i, row in enumerate(table.rows):
@@ -121,34 +124,33 @@ def check_split(filing: Filing) -> Iterator[Hit]:
                 if amounts.within_step(or_zero(whole), expected, table.step):
                     continue
                 yield Hit(
-                    table.index, _functional_key(row),
+                    table.index,
+                    _functional_key(row),
                     f"{COLUMN_NAMES[col]}合计印为 {table.fmt_unit(whole)}，应为 "
                     f"基本支出 {table.fmt(basic)} + 项目支出 {table.fmt(project)} = "
                     f"{table.fmt_unit(expected)}",
                     row_index=i,
                     cells=(f"{col}.total", f"{col}.basic", f"{col}.project"),
-                    printed=whole, expected=expected,
+                    printed=whole,
+                    expected=expected,
                     detail=f"{col}: total {table.fmt(whole)} ≠ basic {table.fmt(basic)}"
-                           f" + project {table.fmt(project)}",
+                    f" + project {table.fmt(project)}",
                 )
 
 
 _FUNDS_PARTS = {
     "project_performance": (("fiscal", "财政拨款"), ("non_fiscal", "非财政拨款")),
-    "department_performance": (("basic", "基本支出"), ("project", "项目支出"),
-                               ("other", "其他资金")),
+    "department_performance": (("basic", "基本支出"), ("project", "项目支出"), ("other", "其他资金")),
 }
 
 
-@rule("arith.funds_split", "split_mismatch", Severity.ERROR,
-      "资金总额 = 财政拨款 + 非财政拨款（绩效目标表）")
+@rule("arith.funds_split", "split_mismatch", Severity.ERROR, "资金总额 = 财政拨款 + 非财政拨款（绩效目标表）")
 def check_funds_split(filing: Filing) -> Iterator[Hit]:
     for table in filing.tables:
         parts = _FUNDS_PARTS.get(table.kind)
         if parts is None:
             continue
-        key = (printed(table.data.get("project")) if table.kind == "project_performance"
-               else DEPARTMENT_KEY)
+        key = printed(table.data.get("project")) if table.kind == "project_performance" else DEPARTMENT_KEY
         for side in ("initial", "adjusted"):
             funds = table.data.get("funds")
             whole = amount_at(funds, f"{side}.total")
@@ -158,24 +160,31 @@ def check_funds_split(filing: Filing) -> Iterator[Hit]:
             expected = amounts.total(values)
             if amounts.within_step(or_zero(whole), expected, table.step):
                 continue
-            terms = " + ".join(f"{label} {table.fmt(v)}"
-                               for (_, label), v in zip(parts, values, strict=True))
+            terms = " + ".join(f"{label} {table.fmt(v)}" for (_, label), v in zip(parts, values, strict=True))
             yield Hit(
-                table.index, key,
+                table.index,
+                key,
                 f"{COLUMN_NAMES[side]}资金总额印为 {table.fmt_unit(whole)}，应为 "
                 f"{terms} = {table.fmt_unit(expected)}",
-                cells=(f"funds.{side}.total",
-                       *(f"funds.{side}.{name}" for name, _ in parts)),
-                printed=whole, expected=expected,
+                cells=(f"funds.{side}.total", *(f"funds.{side}.{name}" for name, _ in parts)),
+                printed=whole,
+                expected=expected,
                 detail=f"{side}: 资金总额 {table.fmt(whole)} ≠ {terms}",
             )
 
 
 # ------------------------------------------------------------------ sums
 
-def _sum_hits(table: Table, key: str, row_index: int | None, row: Mapping[str, Any],
-              parts: Sequence[Mapping[str, Any]], fields: Sequence[str],
-              what: str) -> Iterator[Hit]:
+
+def _sum_hits(
+    table: Table,
+    key: str,
+    row_index: int | None,
+    row: Mapping[str, Any],
+    parts: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    what: str,
+) -> Iterator[Hit]:
     """Compare `row` with the sum of `parts` on every column set and field."""
     for col in COLUMN_SETS:
         for field in fields:
@@ -189,13 +198,16 @@ def _sum_hits(table: Table, key: str, row_index: int | None, row: Mapping[str, A
                 continue
             name = COLUMN_NAMES[col] + (SPLIT_NAMES[field] if field else "")
             yield Hit(
-                table.index, key,
+                table.index,
+                key,
                 f"{key} 的{name}印为 {table.fmt_unit(printed)}，"
                 f"其下 {len(parts)} 行（{what}）合计为 {table.fmt_unit(expected)}",
-                row_index=row_index, cells=(path,),
-                printed=printed, expected=expected,
+                row_index=row_index,
+                cells=(path,),
+                printed=printed,
+                expected=expected,
                 detail=f"{path}: {table.fmt(printed)} printed, {len(parts)} rows "
-                       f"below sum to {table.fmt(expected)}",
+                f"below sum to {table.fmt(expected)}",
             )
 
 
@@ -204,8 +216,12 @@ def _code(row: Mapping[str, Any]) -> str:
     return code if code.isdigit() else ""
 
 
-@rule("arith.functional_sum", "sum_mismatch", Severity.ERROR,
-      "功能分类表：合计 = 各类之和，类 = 其下各款之和，款 = 其下各项之和")
+@rule(
+    "arith.functional_sum",
+    "sum_mismatch",
+    Severity.ERROR,
+    "功能分类表：合计 = 各类之和，类 = 其下各款之和，款 = 其下各项之和",
+)
 def check_functional_sum(filing: Filing) -> Iterator[Hit]:
     for table in filing.of_kind("functional_expenditure"):
         rows = table.rows
@@ -216,8 +232,7 @@ def check_functional_sum(filing: Filing) -> Iterator[Hit]:
         for i, code in coded:
             # Nearest printed ancestor by code prefix: a 项 whose 款 is missing
             # still belongs to its 类.
-            parent = next((code[:n] for n in range(len(code) - 1, 0, -1)
-                           if code[:n] in codes), None)
+            parent = next((code[:n] for n in range(len(code) - 1, 0, -1) if code[:n] in codes), None)
             if parent is None:
                 top.append(i)
             else:
@@ -229,13 +244,14 @@ def check_functional_sum(filing: Filing) -> Iterator[Hit]:
             if code in seen or code not in children:
                 continue
             seen.add(code)
-            yield from _sum_hits(table, code, i, rows[i],
-                                 [rows[j] for j in children[code]], SPLIT_FIELDS,
-                                 "按科目编码")
+            yield from _sum_hits(
+                table, code, i, rows[i], [rows[j] for j in children[code]], SPLIT_FIELDS, "按科目编码"
+            )
         for i, row in enumerate(rows):
             if not _code(row) and _GRAND_TOTAL.search(clean(row.get("name"))) and top:
-                yield from _sum_hits(table, _functional_key(row), i, row,
-                                     [rows[j] for j in top], SPLIT_FIELDS, "各类")
+                yield from _sum_hits(
+                    table, _functional_key(row), i, row, [rows[j] for j in top], SPLIT_FIELDS, "各类"
+                )
 
 
 def _is_grand_total(row: Mapping[str, Any]) -> bool:
@@ -243,8 +259,12 @@ def _is_grand_total(row: Mapping[str, Any]) -> bool:
     return bool(_GRAND_TOTAL.search(label)) and not clean(row.get("section"))
 
 
-@rule("arith.section_sum", "sum_mismatch", Severity.ERROR,
-      "项目支出表、转移支付表：合计 = 各部分之和，各部分 = 其下项目之和")
+@rule(
+    "arith.section_sum",
+    "sum_mismatch",
+    Severity.ERROR,
+    "项目支出表、转移支付表：合计 = 各部分之和，各部分 = 其下项目之和",
+)
 def check_section_sum(filing: Filing) -> Iterator[Hit]:
     for table in filing.tables:
         if table.kind not in ROW_KINDS:
@@ -252,10 +272,12 @@ def check_section_sum(filing: Filing) -> Iterator[Hit]:
         rows = table.rows
         # The 合计 row is known by its word, whether or not a parser flagged it.
         totals = [i for i, r in enumerate(rows) if _is_grand_total(r)]
-        sections = [i for i, r in enumerate(rows) if r.get("subtotal")
-                    and not _is_grand_total(r) and not clean(r.get("section"))]
-        by_name = {match_key(rows[i].get("name") or rows[i].get("label")): i
-                   for i in sections}
+        sections = [
+            i
+            for i, r in enumerate(rows)
+            if r.get("subtotal") and not _is_grand_total(r) and not clean(r.get("section"))
+        ]
+        by_name = {match_key(rows[i].get("name") or rows[i].get("label")): i for i in sections}
         items: dict[int, list[int]] = {i: [] for i in sections}
         current: int | None = None
         for i, row in enumerate(rows):
@@ -270,14 +292,20 @@ def check_section_sum(filing: Filing) -> Iterator[Hit]:
                 items[owner].append(i)
         for s in sections:
             if items[s]:
-                yield from _sum_hits(table, _row_key(table, rows[s]), s, rows[s],
-                                     [rows[j] for j in items[s]], ("",), "各项目")
-        parts = sections or [i for i, r in enumerate(rows)
-                             if not r.get("subtotal") and i not in totals]
+                yield from _sum_hits(
+                    table, _row_key(table, rows[s]), s, rows[s], [rows[j] for j in items[s]], ("",), "各项目"
+                )
+        parts = sections or [i for i, r in enumerate(rows) if not r.get("subtotal") and i not in totals]
         for t in totals:
-            yield from _sum_hits(table, _row_key(table, rows[t]), t, rows[t],
-                                 [rows[j] for j in parts], ("",),
-                                 "各部分" if sections else "各项目")
+            yield from _sum_hits(
+                table,
+                _row_key(table, rows[t]),
+                t,
+                rows[t],
+                [rows[j] for j in parts],
+                ("",),
+                "各部分" if sections else "各项目",
+            )
 
 
 def _summary_sides(table: Table) -> dict[str, list[int]]:
@@ -287,8 +315,9 @@ def _summary_sides(table: Table) -> dict[str, list[int]]:
     return sides
 
 
-def _summary_structure(rows: Sequence[Mapping[str, Any]], indices: Sequence[int]
-                       ) -> tuple[list[tuple[int, list[int]]], int | None, list[int]]:
+def _summary_structure(
+    rows: Sequence[Mapping[str, Any]], indices: Sequence[int]
+) -> tuple[list[tuple[int, list[int]]], int | None, list[int]]:
     """(total rows with what they cover, the 总计 row, rows added to reach it).
 
     `本年收入合计` covers the numbered lines above it; a numbered line with
@@ -330,8 +359,12 @@ def _summary_structure(rows: Sequence[Mapping[str, Any]], indices: Sequence[int]
     return checks, grand, covered
 
 
-@rule("arith.summary_sum", "sum_mismatch", Severity.ERROR,
-      "收支总表：本年收入/支出合计 = 各编号行之和，总计 = 合计 + 结转等行")
+@rule(
+    "arith.summary_sum",
+    "sum_mismatch",
+    Severity.ERROR,
+    "收支总表：本年收入/支出合计 = 各编号行之和，总计 = 合计 + 结转等行",
+)
 def check_summary_sum(filing: Filing) -> Iterator[Hit]:
     for table in filing.of_kind("income_expense_summary"):
         rows = table.rows
@@ -340,9 +373,15 @@ def check_summary_sum(filing: Filing) -> Iterator[Hit]:
             if grand is not None and covered:
                 checks.append((grand, covered))
             for total_index, parts in checks:
-                yield from _sum_hits(table, _row_key(table, rows[total_index]),
-                                     total_index, rows[total_index],
-                                     [rows[j] for j in parts], ("",), "所列收支行")
+                yield from _sum_hits(
+                    table,
+                    _row_key(table, rows[total_index]),
+                    total_index,
+                    rows[total_index],
+                    [rows[j] for j in parts],
+                    ("",),
+                    "所列收支行",
+                )
 
 
 @rule("arith.balance", "balance_mismatch", Severity.ERROR, "收入总计 = 支出总计")
@@ -364,10 +403,13 @@ def check_balance(filing: Filing) -> Iterator[Hit]:
             if amounts.within_step(or_zero(a), or_zero(b), table.step):
                 continue
             yield Hit(
-                table.index, printed(inc.get("label")),
+                table.index,
+                printed(inc.get("label")),
                 f"{COLUMN_NAMES[col]}：{printed(inc.get('label'))} {table.fmt_unit(a)}"
                 f" ≠ {printed(exp.get('label'))} {table.fmt_unit(b)}",
-                row_index=grands["income"], cells=(col,),
-                printed=a, expected=b,
+                row_index=grands["income"],
+                cells=(col,),
+                printed=a,
+                expected=b,
                 detail=f"{col}: income {table.fmt(a)} vs expense {table.fmt(b)}",
             )

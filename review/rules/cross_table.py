@@ -92,55 +92,69 @@ def _hits(a: Place, b: Place, report_on: Place, key: str) -> Iterator[Hit]:
     for side, x, y in _disagreements(a, b):
         name_a, name_b = TABLE_NAMES[a.table.kind], TABLE_NAMES[b.table.kind]
         yield Hit(
-            report_on.table.index, key,
-            f"{SIDE_NAMES[side]}：{name_a}印为 {a.table.fmt_unit(x)}，"
-            f"{name_b}为 {b.table.fmt_unit(y)}",
-            row_index=report_on.row_index, cells=(report_on.cell(side),),
-            printed=y if report_on is b else x, expected=x if report_on is b else y,
+            report_on.table.index,
+            key,
+            f"{SIDE_NAMES[side]}：{name_a}印为 {a.table.fmt_unit(x)}，{name_b}为 {b.table.fmt_unit(y)}",
+            row_index=report_on.row_index,
+            cells=(report_on.cell(side),),
+            printed=y if report_on is b else x,
+            expected=x if report_on is b else y,
             detail=f"{side}: {a.table.fmt_unit(x)} in {a.table.kind} "
-                   f"(table {a.table.index}), {b.table.fmt_unit(y)} in "
-                   f"{b.table.kind} (table {b.table.index})",
+            f"(table {a.table.index}), {b.table.fmt_unit(y)} in "
+            f"{b.table.kind} (table {b.table.index})",
         )
 
 
-def _pairs(left: dict[str, list[Place]], right: dict[str, list[Place]]
-           ) -> Iterator[tuple[Place, Place]]:
+def _pairs(left: dict[str, list[Place]], right: dict[str, list[Place]]) -> Iterator[tuple[Place, Place]]:
     for key, places in left.items():
         yield from zip(places, right.get(key, []), strict=False)
 
 
-@rule("cross.project_targets", "cross_table_mismatch", Severity.ERROR,
-      "项目支出表的项目金额 = 该项目绩效目标表的资金总额")
+@rule(
+    "cross.project_targets",
+    "cross_table_mismatch",
+    Severity.ERROR,
+    "项目支出表的项目金额 = 该项目绩效目标表的资金总额",
+)
 def check_project_targets(filing: Filing) -> Iterator[Hit]:
     # SCHEMA.md files this disagreement under the target table, keyed by project.
-    for row, target in _pairs(_listed(filing, "project_expenditure"),
-                              _target_tables(filing)):
+    for row, target in _pairs(_listed(filing, "project_expenditure"), _target_tables(filing)):
         yield from _hits(row, target, target, target.name)
 
 
-@rule("cross.transfer_project", "cross_table_mismatch", Severity.ERROR,
-      "转移支付表的项目金额 = 项目支出表中同一项目的金额")
+@rule(
+    "cross.transfer_project",
+    "cross_table_mismatch",
+    Severity.ERROR,
+    "转移支付表的项目金额 = 项目支出表中同一项目的金额",
+)
 def check_transfer_project(filing: Filing) -> Iterator[Hit]:
-    for transfer, row in _pairs(_listed(filing, "transfer_payment"),
-                                _listed(filing, "project_expenditure")):
+    for transfer, row in _pairs(_listed(filing, "transfer_payment"), _listed(filing, "project_expenditure")):
         yield from _hits(row, transfer, transfer, transfer.name)
 
 
-@rule("cross.transfer_targets", "cross_table_mismatch", Severity.ERROR,
-      "转移支付表的项目金额 = 该项目绩效目标表的资金总额（项目支出表未列该项目时）")
+@rule(
+    "cross.transfer_targets",
+    "cross_table_mismatch",
+    Severity.ERROR,
+    "转移支付表的项目金额 = 该项目绩效目标表的资金总额（项目支出表未列该项目时）",
+)
 def check_transfer_targets(filing: Filing) -> Iterator[Hit]:
     # When the project table lists the project, the two checks above already
     # tie all three prints together; comparing again would report one wrong
     # figure twice under two keys.
     listed = _listed(filing, "project_expenditure")
-    transfers = {k: v for k, v in _listed(filing, "transfer_payment").items()
-                 if k not in listed}
+    transfers = {k: v for k, v in _listed(filing, "transfer_payment").items() if k not in listed}
     for transfer, target in _pairs(transfers, _target_tables(filing)):
         yield from _hits(transfer, target, target, target.name)
 
 
-@rule("cross.unlisted_targets", "target_table_unlisted", Severity.INFO,
-      "绩效目标表的项目在项目支出表中找不到（名称不一致时无法核对金额）")
+@rule(
+    "cross.unlisted_targets",
+    "target_table_unlisted",
+    Severity.INFO,
+    "绩效目标表的项目在项目支出表中找不到（名称不一致时无法核对金额）",
+)
 def check_unlisted_targets(filing: Filing) -> Iterator[Hit]:
     # Without a list row the amount checks above cannot run at all; when the
     # name differs by a word or two from a listed project, saying which one
@@ -150,19 +164,22 @@ def check_unlisted_targets(filing: Filing) -> Iterator[Hit]:
     listed = _listed(filing, "project_expenditure")
     names = {key: places[0].name for key, places in listed.items()}
     for key, tables in _target_tables(filing).items():
-        for target in tables[len(listed.get(key, [])):]:
+        for target in tables[len(listed.get(key, [])) :]:
             # A listed name inside this one (a batch or year appended) is the
             # likeliest meaning; otherwise the most similar name, if close.
-            close = [k for k in names if k and (k in key or key in k)][:1] or \
-                get_close_matches(key, list(names), n=1, cutoff=0.8)
+            close = [k for k in names if k and (k in key or key in k)][:1] or get_close_matches(
+                key, list(names), n=1, cutoff=0.8
+            )
             hint = f"，最接近的是“{names[close[0]]}”" if close else ""
             yield Hit(
-                target.table.index, target.name,
+                target.table.index,
+                target.name,
                 f"项目支出表中没有“{target.name}”{hint}",
-                cells=("project",), printed=target.name,
+                cells=("project",),
+                printed=target.name,
                 expected=names[close[0]] if close else None,
                 detail="no project_expenditure row for this project"
-                       + (f" (closest: {names[close[0]]})" if close else ""),
+                + (f" (closest: {names[close[0]]})" if close else ""),
             )
 
 
@@ -182,8 +199,12 @@ def _functional_total(filing: Filing) -> tuple[Table, Mapping[str, Any]] | None:
     return None
 
 
-@rule("cross.department_funds", "department_funds_mismatch", Severity.WARNING,
-      "部门整体绩效目标表的资金与收支总表、功能分类表的合计一致")
+@rule(
+    "cross.department_funds",
+    "department_funds_mismatch",
+    Severity.WARNING,
+    "部门整体绩效目标表的资金与收支总表、功能分类表的合计一致",
+)
 def check_department_funds(filing: Filing) -> Iterator[Hit]:
     # Not one project's amount, so not SCHEMA's cross_table_mismatch: the
     # department table is often drawn up from an earlier version of the budget,
@@ -213,11 +234,13 @@ def check_department_funds(filing: Filing) -> Iterator[Hit]:
             if amounts.same_after_rounding(or_zero(ours), or_zero(theirs), coarse):
                 continue
             yield Hit(
-                department.index, DEPARTMENT_KEY,
+                department.index,
+                DEPARTMENT_KEY,
                 f"{SIDE_NAMES[side]}{label}印为 {department.fmt_unit(ours)}，"
                 f"{ref_name}为 {table.fmt_unit(theirs)}",
                 cells=(f"funds.{side}.{field}",),
-                printed=ours, expected=theirs,
+                printed=ours,
+                expected=theirs,
                 detail=f"{side}.{field}: {department.fmt_unit(ours)} vs "
-                       f"{table.fmt_unit(theirs)} in {table.kind}",
+                f"{table.fmt_unit(theirs)} in {table.kind}",
             )

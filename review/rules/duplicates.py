@@ -17,8 +17,7 @@ from .registry import rule
 LIST_KINDS = {"project_expenditure": "项目支出表", "transfer_payment": "转移支付表"}
 
 
-@rule("dup.code_names", "duplicate_entry", Severity.ERROR,
-      "功能分类表：同一科目编码印了两个不同的名称")
+@rule("dup.code_names", "duplicate_entry", Severity.ERROR, "功能分类表：同一科目编码印了两个不同的名称")
 def check_code_names(filing: Filing) -> Iterator[Hit]:
     for table in filing.of_kind("functional_expenditure"):
         names: dict[str, list[tuple[int, str]]] = {}
@@ -32,16 +31,17 @@ def check_code_names(filing: Filing) -> Iterator[Hit]:
                 continue
             shown = "、".join(dict.fromkeys(n for _, n in seen))
             yield Hit(
-                table.index, code,
+                table.index,
+                code,
                 f"科目编码 {code} 印了 {len(distinct)} 个名称：{shown}",
-                row_index=seen[1][0], cells=("code", "name"),
+                row_index=seen[1][0],
+                cells=("code", "name"),
                 printed=shown,
                 detail=f"code {code} printed with names {shown}",
             )
 
 
-@rule("dup.project_rows", "duplicate_entry", Severity.ERROR,
-      "项目支出表、转移支付表：同一项目列了两次")
+@rule("dup.project_rows", "duplicate_entry", Severity.ERROR, "项目支出表、转移支付表：同一项目列了两次")
 def check_project_rows(filing: Filing) -> Iterator[Hit]:
     for table in filing.tables:
         if table.kind not in LIST_KINDS:
@@ -60,15 +60,17 @@ def check_project_rows(filing: Filing) -> Iterator[Hit]:
             name = printed(first.get("name")) or printed(first.get("label"))
             labels = "、".join(printed(table.rows[i].get("label")) for i in indices)
             yield Hit(
-                table.index, name,
+                table.index,
+                name,
                 f"{LIST_KINDS[table.kind]}中“{name}”列了 {len(indices)} 次：{labels}",
-                row_index=indices[1], cells=("name",), printed=name,
+                row_index=indices[1],
+                cells=("name",),
+                printed=name,
                 detail=f"project listed {len(indices)} times",
             )
 
 
-@rule("dup.target_tables", "duplicate_entry", Severity.ERROR,
-      "同一项目有两张绩效目标表")
+@rule("dup.target_tables", "duplicate_entry", Severity.ERROR, "同一项目有两张绩效目标表")
 def check_target_tables(filing: Filing) -> Iterator[Hit]:
     tables: dict[str, list[int]] = {}
     by_index = {t.index: t for t in filing.tables}
@@ -82,9 +84,11 @@ def check_target_tables(filing: Filing) -> Iterator[Hit]:
         name = printed(by_index[indices[0]].data.get("project"))
         where = "、".join(f"第 {i + 1} 张表" for i in indices)
         yield Hit(
-            indices[1], name,
+            indices[1],
+            name,
             f"项目“{name}”有 {len(indices)} 张绩效目标表（{where}）",
-            cells=("project",), printed=name,
+            cells=("project",),
+            printed=name,
             detail=f"{len(indices)} target tables for this project (tables "
-                   f"{', '.join(str(i) for i in indices)})",
+            f"{', '.join(str(i) for i in indices)})",
         )

@@ -77,13 +77,13 @@ def _funds(table: Table, side: str) -> Decimal | None:
     whole = amount_at(funds, f"{side}.total")
     if whole is not None:
         return whole
-    parts = [amount_at(funds, f"{side}.{p}")
-             for p in ("fiscal", "non_fiscal", "basic", "project", "other")]
+    parts = [amount_at(funds, f"{side}.{p}") for p in ("fiscal", "non_fiscal", "basic", "project", "other")]
     return None if all(p is None for p in parts) else amounts.total(parts)
 
 
-def _entries(table: Table, side: str, kind: str | None = None
-             ) -> Iterator[tuple[int, Mapping[str, Any], Value]]:
+def _entries(
+    table: Table, side: str, kind: str | None = None
+) -> Iterator[tuple[int, Mapping[str, Any], Value]]:
     for i, ind in enumerate(table.indicators):
         entry = side_of(ind, side)
         if entry is None or (kind is not None and indicator_kind(ind) != kind):
@@ -101,8 +101,13 @@ def _performance_tables(filing: Filing) -> Iterator[Table]:
 
 # ------------------------------------------------------------------ completeness
 
-@rule("ind.missing_kind", "missing_indicator", Severity.WARNING,
-      "项目绩效目标表须有产出（数量、质量、时效、成本）、效益、满意度指标")
+
+@rule(
+    "ind.missing_kind",
+    "missing_indicator",
+    Severity.WARNING,
+    "项目绩效目标表须有产出（数量、质量、时效、成本）、效益、满意度指标",
+)
 def check_missing_kind(filing: Filing) -> Iterator[Hit]:
     for table in _project_tables(filing):
         for side in _sides_present(table):
@@ -112,16 +117,22 @@ def check_missing_kind(filing: Filing) -> Iterator[Hit]:
                 continue
             named = "、".join(f"产出/{k}" if k in OUTPUT_KINDS else k for k in missing)
             yield Hit(
-                table.index, _key(table),
+                table.index,
+                _key(table),
                 f"{SIDE_NAMES[side]}指标缺少 {named} 类指标",
-                cells=(f"indicators.{side}",), printed="、".join(sorted(
-                    k for k in kinds if k)), expected="、".join(REQUIRED_KINDS),
+                cells=(f"indicators.{side}",),
+                printed="、".join(sorted(k for k in kinds if k)),
+                expected="、".join(REQUIRED_KINDS),
                 detail=f"{side}: no {', '.join(missing)} indicator",
             )
 
 
-@rule("ind.placeholder", "indicator_value_invalid", Severity.WARNING,
-      "指标名称或指标值为空或仍是模板占位（数量1、XXX）")
+@rule(
+    "ind.placeholder",
+    "indicator_value_invalid",
+    Severity.WARNING,
+    "指标名称或指标值为空或仍是模板占位（数量1、XXX）",
+)
 def check_placeholder(filing: Filing) -> Iterator[Hit]:
     for table in _performance_tables(filing):
         for side in SIDES:
@@ -137,9 +148,11 @@ def check_placeholder(filing: Filing) -> Iterator[Hit]:
                 if not problems:
                     continue
                 yield Hit(
-                    table.index, _key(table),
+                    table.index,
+                    _key(table),
                     f"{SIDE_NAMES[side]}指标“{name}”：{'，'.join(problems)}",
-                    row_index=i, cells=(f"{side}.name", f"{side}.value"),
+                    row_index=i,
+                    cells=(f"{side}.name", f"{side}.value"),
                     printed=value or None,
                     detail=f"{side}: value {value or '(empty)'} for {name or '(empty)'}",
                 )
@@ -153,8 +166,12 @@ def is_placeholder_goal(text: object) -> bool:
     return _FILLER.sub("", _GOAL_MARKER.sub("", goal)) == ""
 
 
-@rule("ind.goal_placeholder", "indicator_value_invalid", Severity.WARNING,
-      "绩效目标仍是模板占位（目标1:目标2:目标3:）")
+@rule(
+    "ind.goal_placeholder",
+    "indicator_value_invalid",
+    Severity.WARNING,
+    "绩效目标仍是模板占位（目标1:目标2:目标3:）",
+)
 def check_goal_placeholder(filing: Filing) -> Iterator[Hit]:
     for table in _performance_tables(filing):
         goals = table.data.get("goals")
@@ -164,17 +181,19 @@ def check_goal_placeholder(filing: Filing) -> Iterator[Hit]:
             if is_placeholder_goal(goals.get(side)):
                 goal = printed(goals.get(side))
                 yield Hit(
-                    table.index, _key(table),
+                    table.index,
+                    _key(table),
                     f"{SIDE_NAMES[side]}绩效目标只有模板占位“{goal}”，未填写内容",
-                    cells=(f"goals.{side}",), printed=goal,
+                    cells=(f"goals.{side}",),
+                    printed=goal,
                     detail=f"{side}: goal is the template placeholder {goal}",
                 )
 
 
 # ------------------------------------------------------------------ values that cannot hold
 
-@rule("ind.rate_over_100", "indicator_value_invalid", Severity.WARNING,
-      "比率类指标值超过 100%")
+
+@rule("ind.rate_over_100", "indicator_value_invalid", Severity.WARNING, "比率类指标值超过 100%")
 def check_rate_over_100(filing: Filing) -> Iterator[Hit]:
     for table in _performance_tables(filing):
         for side in SIDES:
@@ -187,17 +206,18 @@ def check_rate_over_100(filing: Filing) -> Iterator[Hit]:
                 if _GROWTH.search(clean(entry.get("name"))):
                     continue
                 yield Hit(
-                    table.index, _key(table),
-                    f"{SIDE_NAMES[side]}指标“{printed(entry.get('name'))}”的值 "
-                    f"{value.text} 超过 100%",
-                    row_index=i, cells=(f"{side}.value",),
-                    printed=value.text, expected="≤100%",
+                    table.index,
+                    _key(table),
+                    f"{SIDE_NAMES[side]}指标“{printed(entry.get('name'))}”的值 {value.text} 超过 100%",
+                    row_index=i,
+                    cells=(f"{side}.value",),
+                    printed=value.text,
+                    expected="≤100%",
                     detail=f"{side}: rate {value.text} above 100%",
                 )
 
 
-@rule("ind.cost_cap", "cost_exceeds_funds", Severity.ERROR,
-      "成本指标上限（≤N元/万元）不得超过项目资金总额")
+@rule("ind.cost_cap", "cost_exceeds_funds", Severity.ERROR, "成本指标上限（≤N元/万元）不得超过项目资金总额")
 def check_cost_cap(filing: Filing) -> Iterator[Hit]:
     for table in _project_tables(filing):
         for side in _sides_present(table):
@@ -210,41 +230,50 @@ def check_cost_cap(filing: Filing) -> Iterator[Hit]:
                 if value.number <= limit:
                     continue
                 yield Hit(
-                    table.index, _key(table),
+                    table.index,
+                    _key(table),
                     f"{SIDE_NAMES[side]}成本指标“{printed(entry.get('name'))}”上限 "
                     f"{value.text}（{amounts.fmt(value.number, '元')} 元）超过资金总额 "
                     f"{table.fmt_unit(funds)}",
-                    row_index=i, cells=(f"{side}.value", f"funds.{side}.total"),
-                    printed=value.number, expected=funds,
+                    row_index=i,
+                    cells=(f"{side}.value", f"funds.{side}.total"),
+                    printed=value.number,
+                    expected=funds,
                     detail=f"{side}: cap {value.text} > funds {table.fmt_unit(funds)}",
                 )
 
 
-@rule("ind.targets_without_funds", "targets_without_funds", Severity.WARNING,
-      "资金总额为零而数量指标仍不为零")
+@rule(
+    "ind.targets_without_funds", "targets_without_funds", Severity.WARNING, "资金总额为零而数量指标仍不为零"
+)
 def check_targets_without_funds(filing: Filing) -> Iterator[Hit]:
     for table in _project_tables(filing):
         for side in _sides_present(table):
             funds = amounts.or_zero(_funds(table, side))
             if amounts.round_to(funds, table.step) != 0:
                 continue
-            kept = [(i, e, v) for i, e, v in _entries(table, side, "数量")
-                    if v.number is not None and v.number > 0]
+            kept = [
+                (i, e, v)
+                for i, e, v in _entries(table, side, "数量")
+                if v.number is not None and v.number > 0
+            ]
             if not kept:
                 continue
             i, entry, value = kept[0]
             yield Hit(
-                table.index, _key(table),
+                table.index,
+                _key(table),
                 f"{SIDE_NAMES[side]}资金总额为 0，但数量指标“{printed(entry.get('name'))}”"
                 f"仍为 {value.text}" + (f" 等 {len(kept)} 项" if len(kept) > 1 else ""),
-                row_index=i, cells=(f"{side}.value", f"funds.{side}.total"),
-                printed=value.text, expected="0",
+                row_index=i,
+                cells=(f"{side}.value", f"funds.{side}.total"),
+                printed=value.text,
+                expected="0",
                 detail=f"{side}: funds 0 but {printed(entry.get('name'))} {value.text}",
             )
 
 
-@rule("ind.stale_deadline", "stale_deadline", Severity.WARNING,
-      "时效指标的完成时限早于预算年度")
+@rule("ind.stale_deadline", "stale_deadline", Severity.WARNING, "时效指标的完成时限早于预算年度")
 def check_stale_deadline(filing: Filing) -> Iterator[Hit]:
     year = filing.year
     if year is None:
@@ -252,23 +281,26 @@ def check_stale_deadline(filing: Filing) -> Iterator[Hit]:
     for table in _performance_tables(filing):
         for side in SIDES:
             for i, entry, _ in _entries(table, side, "时效"):
-                found = deadlines(entry.get("name")) + deadlines(
-                    entry.get("value"), whole_value=True)
+                found = deadlines(entry.get("name")) + deadlines(entry.get("value"), whole_value=True)
                 stale = [d for d in found if d.year < year]
                 if not stale:
                     continue
                 yield Hit(
-                    table.index, _key(table),
+                    table.index,
+                    _key(table),
                     f"{SIDE_NAMES[side]}时效指标“{printed(entry.get('name'))}”"
                     f"（{printed(entry.get('value'))}）的时限 {stale[0].text} "
                     f"早于预算年度 {year} 年",
-                    row_index=i, cells=(f"{side}.name", f"{side}.value"),
-                    printed=stale[0].text, expected=f"{year}年",
+                    row_index=i,
+                    cells=(f"{side}.name", f"{side}.value"),
+                    printed=stale[0].text,
+                    expected=f"{year}年",
                     detail=f"{side}: deadline {stale[0].text} before {year}",
                 )
 
 
 # ------------------------------------------------------------------ warnings of our own
+
 
 def _paired_quantities(table: Table) -> Iterator[tuple[int, str, Value, Value]]:
     """数量 indicators printed on both sides under one name, in one unit."""
@@ -286,8 +318,7 @@ def _paired_quantities(table: Table) -> Iterator[tuple[int, str, Value, Value]]:
         yield i, printed(a.get("name")), va, vb
 
 
-@rule("ind.target_change_large", "target_change_large", Severity.WARNING,
-      "同一数量指标调整前后相差超过一倍")
+@rule("ind.target_change_large", "target_change_large", Severity.WARNING, "同一数量指标调整前后相差超过一倍")
 def check_target_change_large(filing: Filing) -> Iterator[Hit]:
     for table in _performance_tables(filing):
         for i, name, before, after in _paired_quantities(table):
@@ -298,17 +329,20 @@ def check_target_change_large(filing: Filing) -> Iterator[Hit]:
             if Decimal("0.5") <= ratio <= 2:
                 continue
             yield Hit(
-                table.index, _key(table),
-                f"数量指标“{name}”由 {before.text} 调整为 {after.text}，"
-                f"变化超过一倍",
-                row_index=i, cells=("initial.value", "adjusted.value"),
-                printed=after.text, expected=before.text,
+                table.index,
+                _key(table),
+                f"数量指标“{name}”由 {before.text} 调整为 {after.text}，变化超过一倍",
+                row_index=i,
+                cells=("initial.value", "adjusted.value"),
+                printed=after.text,
+                expected=before.text,
                 detail=f"{name}: {before.text} -> {after.text}",
             )
 
 
-@rule("ind.funds_cut_targets_raised", "funds_cut_targets_raised", Severity.WARNING,
-      "资金调减而数量指标反而调高")
+@rule(
+    "ind.funds_cut_targets_raised", "funds_cut_targets_raised", Severity.WARNING, "资金调减而数量指标反而调高"
+)
 def check_funds_cut_targets_raised(filing: Filing) -> Iterator[Hit]:
     for table in _performance_tables(filing):
         before, after = _funds(table, "initial"), _funds(table, "adjusted")
@@ -321,12 +355,13 @@ def check_funds_cut_targets_raised(filing: Filing) -> Iterator[Hit]:
             if now.op in ("≤", "<") or now.number <= was.number:
                 continue
             yield Hit(
-                table.index, _key(table),
+                table.index,
+                _key(table),
                 f"资金总额由 {table.fmt_unit(before)} 调减为 {table.fmt_unit(after)}，"
                 f"数量指标“{name}”却由 {was.text} 调高为 {now.text}",
-                row_index=i, cells=("initial.value", "adjusted.value",
-                                    "funds.initial.total", "funds.adjusted.total"),
-                printed=now.text, expected=was.text,
-                detail=f"funds {table.fmt(before)} -> {table.fmt(after)}, "
-                       f"{name}: {was.text} -> {now.text}",
+                row_index=i,
+                cells=("initial.value", "adjusted.value", "funds.initial.total", "funds.adjusted.total"),
+                printed=now.text,
+                expected=was.text,
+                detail=f"funds {table.fmt(before)} -> {table.fmt(after)}, {name}: {was.text} -> {now.text}",
             )

@@ -13,10 +13,22 @@ import unicodedata
 
 _WHITESPACE = re.compile(r"\s+")
 # Bracket forms that NFKC leaves alone; all of them read as round brackets.
-_BRACKETS = str.maketrans({
-    "【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")",
-    "[": "(", "]": ")", "〖": "(", "〗": ")", "｛": "(", "｝": ")",
-})
+_BRACKETS = str.maketrans(
+    {
+        "【": "(",
+        "】": ")",
+        "〔": "(",
+        "〕": ")",
+        "［": "(",
+        "］": ")",
+        "[": "(",
+        "]": ")",
+        "〖": "(",
+        "〗": ")",
+        "｛": "(",
+        "｝": ")",
+    }
+)
 _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂＇]")
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、.．]"

@@ -16,12 +16,21 @@ Check = Callable[[Filing], Iterable[Hit]]
 
 # Classes of SCHEMA.md's anomaly table; anything else is a warning of our own
 # and must not collide with these (the scorer counts only these).
-SCHEMA_CLASSES = frozenset({
-    "change_mismatch", "split_mismatch", "sum_mismatch", "balance_mismatch",
-    "cross_table_mismatch", "duplicate_entry", "missing_indicator",
-    "cost_exceeds_funds", "targets_without_funds", "indicator_value_invalid",
-    "stale_deadline",
-})
+SCHEMA_CLASSES = frozenset(
+    {
+        "change_mismatch",
+        "split_mismatch",
+        "sum_mismatch",
+        "balance_mismatch",
+        "cross_table_mismatch",
+        "duplicate_entry",
+        "missing_indicator",
+        "cost_exceeds_funds",
+        "targets_without_funds",
+        "indicator_value_invalid",
+        "stale_deadline",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,7 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, anomaly_class: str, severity: Severity,
-         title: str) -> Callable[[Check], Check]:
+def rule(rule_id: str, anomaly_class: str, severity: Severity, title: str) -> Callable[[Check], Check]:
     """Register `check` under `rule_id`; ids must be unique."""
 
     def register(check: Check) -> Check:

@@ -17,10 +17,26 @@ from .names import clean
 
 # Longest spellings first so "≥" does not swallow the start of ">=".
 _OPERATORS: tuple[tuple[str, str], ...] = (
-    (">=", "≥"), ("<=", "≤"), ("≧", "≥"), ("≦", "≤"), ("≥", "≥"), ("≤", "≤"),
-    ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"), ("大于等于", "≥"),
-    ("不高于", "≤"), ("不超过", "≤"), ("不大于", "≤"), ("小于等于", "≤"),
-    ("==", "="), ("=", "="), (">", ">"), ("<", "<"), ("大于", ">"), ("小于", "<"),
+    (">=", "≥"),
+    ("<=", "≤"),
+    ("≧", "≥"),
+    ("≦", "≤"),
+    ("≥", "≥"),
+    ("≤", "≤"),
+    ("不低于", "≥"),
+    ("不少于", "≥"),
+    ("不小于", "≥"),
+    ("大于等于", "≥"),
+    ("不高于", "≤"),
+    ("不超过", "≤"),
+    ("不大于", "≤"),
+    ("小于等于", "≤"),
+    ("==", "="),
+    ("=", "="),
+    (">", ">"),
+    ("<", "<"),
+    ("大于", ">"),
+    ("小于", "<"),
 )
 _NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
 _MAGNITUDES: tuple[tuple[str, Decimal], ...] = (
@@ -88,7 +104,7 @@ def parse_value(raw: object) -> Value:
     op = None
     for spelling, symbol in _OPERATORS:
         if rest.startswith(spelling):
-            op, rest = symbol, rest[len(spelling):]
+            op, rest = symbol, rest[len(spelling) :]
             break
     match = _NUMBER.match(rest)
     if not match:
@@ -97,11 +113,11 @@ def parse_value(raw: object) -> Value:
         number = Decimal(match.group().replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex only admits digits
         return Value(text, op, None, rest)
-    unit = rest[match.end():]
+    unit = rest[match.end() :]
     for prefix, factor in _MAGNITUDES:
         if unit.startswith(prefix):
             number *= factor
-            unit = unit[len(prefix):]
+            unit = unit[len(prefix) :]
             break
     # A date such as "2024年度" is not a quantity of 年.
     if unit.startswith("年") and _DATE.match(rest):
@@ -120,13 +136,15 @@ def deadlines(raw: object, *, whole_value: bool = False) -> list[Deadline]:
     text = clean(raw)
     found: list[Deadline] = []
     for m in _DATE.finditer(text):
-        bare = text[:m.start()].lstrip("≤<=") == "" and m.end() == len(text)
+        bare = text[: m.start()].lstrip("≤<=") == "" and m.end() == len(text)
         if not m.group("suffix") and not (whole_value and bare):
             continue
-        found.append(Deadline(
-            int(m.group("year")),
-            int(m.group("month")) if m.group("month") else None,
-            int(m.group("day")) if m.group("day") else None,
-            m.group(),
-        ))
+        found.append(
+            Deadline(
+                int(m.group("year")),
+                int(m.group("month")) if m.group("month") else None,
+                int(m.group("day")) if m.group("day") else None,
+                m.group(),
+            )
+        )
     return found

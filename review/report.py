@@ -1,0 +1,137 @@
+"""The review report of a signed-off filing, as an XLSX workbook: tables, findings, sign-off."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from filings.interchange import filing_to_dict
+from filings.models import Filing
+
+from .formatting import in_unit
+from .tables import neutralise
+
+KIND_NAMES = {
+    "income_expense_summary": "收支总表",
+    "functional_expenditure": "功能分类",
+    "project_expenditure": "项目支出",
+    "transfer_payment": "转移支付",
+    "department_performance": "部门绩效",
+    "project_performance": "项目绩效",
+}
+
+
+def _number(value: Any, unit: str) -> Decimal | None:
+    return None if value is None else in_unit(Decimal(value), unit)
+
+
+def _sheet_title(index: int, table: dict[str, Any]) -> str:
+    name = table.get("project") or KIND_NAMES.get(table["kind"], table["kind"])
+    for bad in "[]:*?/\\":
+        name = name.replace(bad, "")
+    return f"{index + 1}-{name}"[:31]
+
+
+def _rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    unit = table["unit"]
+    kind = table["kind"]
+    if kind == "income_expense_summary":
+        return (
+            ["收/支", "项目", "年初", "调整", "增减"],
+            [
+                [r["side"], r["label"], *(_number(r.get(c), unit) for c in ("initial", "adjusted", "change"))]
+                for r in table["rows"]
+            ],
+        )
+    if kind == "functional_expenditure":
+        cols = [(c, p) for c in ("initial", "adjusted", "change") for p in ("total", "basic", "project")]
+        return (
+            ["编码", "名称", *(f"{c}.{p}" for c, p in cols)],
+            [
+                [r.get("code"), r["name"], *(_number((r.get(c) or {}).get(p), unit) for c, p in cols)]
+                for r in table["rows"]
+            ],
+        )
+    if kind in ("project_expenditure", "transfer_payment"):
+        return (
+            ["项目", "所属部分", "年初", "调整", "增减", "备注"],
+            [
+                [
+                    r["label"],
+                    r.get("section"),
+                    *(_number(r.get(c), unit) for c in ("initial", "adjusted", "change")),
+                    r.get("note"),
+                ]
+                for r in table["rows"]
+            ],
+        )
+    return (
+        ["一级指标", "二级指标", "年初指标", "年初指标值", "调整指标", "调整指标值", "备注"],
+        [
+            [
+                i.get("level1"),
+                i.get("level2"),
+                (i.get("initial") or {}).get("name"),
+                (i.get("initial") or {}).get("value"),
+                (i.get("adjusted") or {}).get("name"),
+                (i.get("adjusted") or {}).get("value"),
+                i.get("note"),
+            ]
+            for i in table["indicators"]
+        ],
+    )
+
+
+def review_report(filing: Filing) -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "签批"
+    sign_off = filing.sign_off
+    for row in [
+        ["部门", filing.department.name],
+        ["年度", filing.year],
+        ["阶段", filing.get_stage_display()],
+        ["版本", filing.version],
+        ["签批人", sign_off.signed_by.get_username()],
+        ["签批时间", timezone.localtime(sign_off.signed_at).strftime("%Y-%m-%d %H:%M")],
+        ["文件 SHA-256", ", ".join(sign_off.document_sha256)],
+        ["签批时未处理的错误", sign_off.open_errors],
+        ["越过理由", sign_off.override_reason],
+    ]:
+        summary.append([neutralise(v) for v in row])
+    findings = workbook.create_sheet("异常")
+    findings.append(["严重程度", "类别", "表", "行", "说明", "处理", "理由", "处理人"])
+    for finding in filing.findings.select_related("decided_by").order_by("id"):
+        findings.append(
+            [
+                neutralise(v)
+                for v in [
+                    finding.get_severity_display(),
+                    finding.anomaly_class,
+                    finding.table_kind,
+                    finding.key,
+                    finding.message,
+                    finding.get_decision_display(),
+                    finding.reason,
+                    finding.decided_by.get_username() if finding.decided_by else "",
+                ]
+            ]
+        )
+    for index, table in enumerate(filing_to_dict(filing)["tables"]):
+        sheet = workbook.create_sheet(_sheet_title(index, table))
+        sheet.append([table["title"], f"单位：{table['unit']}"])
+        header, rows = _rows(table)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([neutralise(v) for v in row])
+    for sheet in workbook.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

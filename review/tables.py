@@ -1,0 +1,252 @@
+"""django-tables2 tables: the dashboard and one per printed table kind, with findings on their cells."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from filings.models import Filing, FunctionalLine, ProjectLine, SummaryLine
+
+from .formatting import in_unit, printed, yuan
+from .models import Finding
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class CellFindings:
+    """Findings of one table by row and by column, for highlighting and hover text."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self.by_cell: dict[tuple[int | None, str], list[Finding]] = defaultdict(list)
+        self.by_row: dict[int | None, list[Finding]] = defaultdict(list)
+        for finding in findings:
+            self.by_row[finding.row_position].append(finding)
+            for cell in finding.cells:
+                self.by_cell[(finding.row_position, cell.replace(".", "_"))].append(finding)
+
+    def worst(self, found: list[Finding]) -> str:
+        return min((f.severity for f in found), key=SEVERITY_ORDER.__getitem__) if found else ""
+
+    def cell_class(self, position: int, column: str) -> str:
+        found = self.by_cell.get((position, column), [])
+        return f"finding finding-{self.worst(found)}" if found else ""
+
+    def cell_title(self, position: int, column: str) -> str:
+        return "\n".join(f.message for f in self.by_cell.get((position, column), []))
+
+    def row_class(self, position: int) -> str:
+        found = [f for f in self.by_row.get(position, []) if f.decision == "open"]
+        return f"row-finding row-finding-{self.worst(found)}" if found else ""
+
+
+def finding_cell_attrs(css: str = "") -> dict[str, Any]:
+    """td attributes that mark a cell named in a finding (the column's name is the cell's field)."""
+    return {
+        "td": {
+            "class": lambda table, record, bound_column: " ".join(
+                filter(None, [css, table.findings.cell_class(record.position, bound_column.name)])
+            ),
+            "title": lambda table, record, bound_column: table.findings.cell_title(
+                record.position, bound_column.name
+            ),
+            "data-cell": lambda record, bound_column: f"{record.position}:{bound_column.name}",
+        },
+        "th": {"class": css},
+    }
+
+
+class CellColumn(tables.Column):
+    """A text column whose cells are highlighted when a finding names them."""
+
+    def __init__(self, *args: Any, css: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", finding_cell_attrs(css))
+        super().__init__(*args, **kwargs)
+
+
+class AmountColumn(CellColumn):
+    """An amount in the table's printed unit; the yuan value on hover, findings highlighted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, css="num", **kwargs)
+
+    def render(self, value: Decimal, table: Any) -> str:
+        return format_html(
+            '<span class="amount" title="{}">{}</span>', yuan(value), printed(value, table.unit)
+        )
+
+    def value(self, value: Decimal | None, table: Any) -> Decimal | None:
+        return in_unit(value, table.unit)
+
+
+class SourceColumn(tables.Column):
+    """A link to the PDF page the row was printed on, its box highlighted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            accessor="page",
+            verbose_name="原文",
+            orderable=False,
+            exclude_from_export=True,
+            attrs={"td": {"class": "source"}},
+            **kwargs,
+        )
+
+    def render(self, value: int, record: Any, table: Any) -> str:
+        url = reverse("review:source", args=[table.filing_id, record.table_id, record.position])
+        return format_html(
+            '<a href="{}" class="source-link" title="查看原文第 {} 页">第{}页</a>', url, value, value
+        )
+
+
+class FlagColumn(tables.Column):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            accessor="position", verbose_name="", orderable=False, exclude_from_export=True, **kwargs
+        )
+
+    def render(self, value: int, record: Any, table: Any) -> str:
+        if not table.can_flag:
+            return ""
+        return format_html(
+            '<button type="button" class="btn btn-link btn-sm p-0 flag-row" data-table="{}" data-row="{}" '
+            'data-label="{}" title="标记此行">⚑</button>',
+            record.table_id,
+            value,
+            str(record),
+        )
+
+
+class PrintedTable(tables.Table):
+    """Common to the printed tables: unit, findings, row anchors and export neutralisation."""
+
+    source = SourceColumn()
+    flag = FlagColumn()
+
+    def __init__(
+        self, data: Any, *, unit: str, findings: CellFindings, filing_id: int, can_flag: bool, **kwargs: Any
+    ) -> None:
+        self.unit = unit
+        self.findings = findings
+        self.filing_id = filing_id
+        self.can_flag = can_flag
+        super().__init__(data, **kwargs)
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover table-bordered printed-table align-middle"}
+        row_attrs = {
+            "id": lambda record: f"t{record.table_id}-r{record.position}",
+            "class": lambda table, record: table.findings.row_class(record.position),
+        }
+        order_by = ("position",)
+        per_page = 100
+        template_name = "django_tables2/bootstrap5.html"
+
+    def as_values(self, exclude_columns: Any = None) -> Any:
+        for row in super().as_values(exclude_columns):
+            yield [neutralise(cell) for cell in row]
+
+
+class SummaryTable(PrintedTable):
+    position = tables.Column(verbose_name="#", attrs={"td": {"class": "text-muted small"}})
+    side = tables.Column(verbose_name="收/支")
+    label = CellColumn(verbose_name="项目")
+    initial = AmountColumn(verbose_name="年初预算数")
+    adjusted = AmountColumn(verbose_name="调整预算数")
+    change = AmountColumn(verbose_name="增减数")
+
+    class Meta(PrintedTable.Meta):
+        model = SummaryLine
+        fields = ("position", "side", "label", "initial", "adjusted", "change")
+
+
+class FunctionalTable(PrintedTable):
+    code = CellColumn(verbose_name="科目编码", css="code")
+    name = CellColumn(verbose_name="科目名称", css="tree-name")
+    initial_total = AmountColumn(verbose_name="年初·合计")
+    initial_basic = AmountColumn(verbose_name="年初·基本")
+    initial_project = AmountColumn(verbose_name="年初·项目")
+    adjusted_total = AmountColumn(verbose_name="调整·合计")
+    adjusted_basic = AmountColumn(verbose_name="调整·基本")
+    adjusted_project = AmountColumn(verbose_name="调整·项目")
+    change_total = AmountColumn(verbose_name="增减·合计")
+    change_basic = AmountColumn(verbose_name="增减·基本")
+    change_project = AmountColumn(verbose_name="增减·项目")
+
+    class Meta(PrintedTable.Meta):
+        model = FunctionalLine
+        fields = ("code", "name")
+        row_attrs = {
+            **PrintedTable.Meta.row_attrs,
+            "data-code": lambda record: record.code,
+            "data-level": lambda record: record.level,
+        }
+        per_page = 500
+
+
+class ProjectTable(PrintedTable):
+    # Findings name a project row's `name`; the printed label (with its numbering) is shown.
+    name = CellColumn(accessor="label", verbose_name="项目")
+    section = tables.Column(verbose_name="所属部分")
+    initial = AmountColumn(verbose_name="年初预算数")
+    adjusted = AmountColumn(verbose_name="调整预算数")
+    change = AmountColumn(verbose_name="增减数")
+    note = tables.Column(verbose_name="备注", attrs={"td": {"class": "small"}})
+
+    class Meta(PrintedTable.Meta):
+        model = ProjectLine
+        fields = ("name", "section", "initial", "adjusted", "change", "note")
+        row_attrs = {
+            **PrintedTable.Meta.row_attrs,
+            "class": lambda table, record: " ".join(
+                filter(
+                    None,
+                    [table.findings.row_class(record.position), "subtotal" if record.is_subtotal else ""],
+                )
+            ),
+        }
+
+
+class FilingTable(tables.Table):
+    department = tables.Column(
+        accessor="department__name",
+        verbose_name="部门",
+        linkify=lambda record: reverse("review:filing", args=[record.pk]),
+    )
+    year = tables.Column(verbose_name="年度")
+    stage = tables.Column(verbose_name="阶段")
+    version = tables.Column(verbose_name="版本")
+    status = tables.Column(verbose_name="状态")
+    open_errors = tables.Column(verbose_name="错误", attrs={"td": {"class": "num"}})
+    open_warnings = tables.Column(verbose_name="警告", attrs={"td": {"class": "num"}})
+    open_infos = tables.Column(verbose_name="提示", attrs={"td": {"class": "num"}})
+    open_flags = tables.Column(verbose_name="标记", attrs={"td": {"class": "num"}})
+    reviewer = tables.Column(accessor="reviewer__username", verbose_name="审核人", default="—")
+    updated_at = tables.DateTimeColumn(verbose_name="最近活动", format="Y-m-d H:i")
+
+    class Meta:
+        model = Filing
+        fields = ("department", "year", "stage", "version", "status")
+        attrs = {"class": "table table-sm table-hover align-middle dashboard"}
+        order_by = ("-updated_at",)
+        per_page = 50
+        template_name = "django_tables2/bootstrap5.html"
+
+    def render_open_errors(self, value: int) -> str:
+        return format_html('<span class="badge text-bg-danger">{}</span>', value) if value else "0"
+
+    def render_open_warnings(self, value: int) -> str:
+        return format_html('<span class="badge text-bg-warning">{}</span>', value) if value else "0"

@@ -1,0 +1,24 @@
+"""Template helpers for review pages: amounts as printed, with the yuan value on hover."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+
+from review.formatting import printed, yuan
+
+register = template.Library()
+
+
+@register.simple_tag
+def amount(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return ""
+    return format_html('<span class="amount" title="{}">{}</span>', yuan(value), printed(value, unit))
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key) if mapping else None

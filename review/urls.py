@@ -1,0 +1,20 @@
+"""URLs of the review workspace."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("filings/", views.dashboard, name="dashboard"),
+    path("filings/<int:pk>/", views.filing_detail, name="filing"),
+    path("filings/<int:pk>/source/<int:table_id>/<int:row>/", views.source, name="source"),
+    path("filings/<int:pk>/pages/<int:document_id>/<int:page>.png", views.page_png, name="page_image"),
+    path("filings/<int:pk>/start/", views.start_review, name="start_review"),
+    path("filings/<int:pk>/flags/", views.flag_row, name="flag_row"),
+    path("filings/<int:pk>/<str:kind>/<int:item_id>/decide/", views.decide_item, name="decide"),
+    path("filings/<int:pk>/comments/", views.comment, name="comment"),
+    path("filings/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path("filings/<int:pk>/report.xlsx", views.report, name="report"),
+]

@@ -1,0 +1,398 @@
+"""Reviewer pages: dashboard, filing (a tab per table kind), source page, and the workflow posts.
+
+Views stay thin: reads through selectors, writes through services; a refused action comes back
+as a message in Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from filings.interchange import filing_to_dict
+from filings.models import Department, ParsedTable
+from filings.models.tables import TableKind
+
+from . import compare, selectors, services
+from .access import can_review, filings_visible_to, is_admin
+from .diff import filing_diff
+from .filters import FilingFilter
+from .models import Comment, Decision, Finding, Flag
+from .pages import page_image
+from .report import review_report
+from .tables import CellFindings, FilingTable, FunctionalTable, ProjectTable, SummaryTable
+
+TABS = [
+    ("summary", "收支总表", [TableKind.INCOME_EXPENSE_SUMMARY]),
+    ("functional", "功能分类", [TableKind.FUNCTIONAL_EXPENDITURE]),
+    ("projects", "项目支出", [TableKind.PROJECT_EXPENDITURE]),
+    ("transfers", "转移支付", [TableKind.TRANSFER_PAYMENT]),
+    ("targets", "绩效目标", [TableKind.DEPARTMENT_PERFORMANCE, TableKind.PROJECT_PERFORMANCE]),
+]
+TABLE_CLASSES = {
+    TableKind.INCOME_EXPENSE_SUMMARY: (SummaryTable, "summary_lines"),
+    TableKind.FUNCTIONAL_EXPENDITURE: (FunctionalTable, "functional_lines"),
+    TableKind.PROJECT_EXPENDITURE: (ProjectTable, "project_lines"),
+    TableKind.TRANSFER_PAYMENT: (ProjectTable, "project_lines"),
+}
+
+
+def _require_reviewer_or_admin(request: HttpRequest) -> None:
+    if not (request.user.has_perm("filings.review_filing") or is_admin(request.user)):
+        raise PermissionDenied
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_reviewer_or_admin(request)
+    departments = Department.objects.filter(filings__in=filings_visible_to(request.user)).distinct()
+    filterset = FilingFilter(
+        request.GET or None, queryset=selectors.dashboard_filings(request.user), departments=departments
+    )
+    table = FilingTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "review/dashboard.html", {"filter": filterset, "table": table})
+
+
+def _tabs(tables: list[ParsedTable], findings: dict[int | None, list[Finding]]) -> list[dict[str, Any]]:
+    tabs = []
+    for slug, label, kinds in TABS:
+        members = [t for t in tables if t.kind in kinds]
+        if members:
+            count = sum(1 for t in members for f in findings.get(t.pk, []) if f.decision == Decision.OPEN)
+            tabs.append({"slug": slug, "label": label, "tables": members, "open": count})
+    return tabs
+
+
+@require_GET
+def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    tables = selectors.filing_table_list(filing)
+    findings = selectors.table_findings(filing)
+    tabs = _tabs(tables, findings)
+    all_findings = [f for group in findings.values() for f in group]
+    extra = [
+        ("findings", "异常", sum(f.decision == Decision.OPEN for f in all_findings)),
+        ("compare", "对比", None),
+    ]
+    if filing.previous_id:
+        extra.append(("diff", "版本差异", None))
+    extra.append(("history", "记录", None))
+    slugs = [t["slug"] for t in tabs] + [slug for slug, _, _ in extra]
+    active = request.GET.get("tab") or (slugs[0] if slugs else "findings")
+    if active not in slugs:
+        raise Http404("没有这个标签页")
+    context: dict[str, Any] = {
+        "filing": filing,
+        "tabs": tabs,
+        "extra_tabs": extra,
+        "active": active,
+        "can_review": can_review(request.user, filing),
+        "open_errors": services.open_errors(filing),
+    }
+    tab = next((t for t in tabs if t["slug"] == active), None)
+    if tab is not None:
+        if tab["slug"] == "targets":
+            context["targets"] = _targets(filing, tab["tables"], findings)
+        else:
+            built = []
+            for table in tab["tables"]:
+                built_table = _printed_table(request, filing, table, findings.get(table.pk, []), context)
+                export = request.GET.get("_export")
+                if export and request.GET.get("table") == str(table.pk):
+                    if not TableExport.is_valid_format(export):
+                        raise Http404
+                    return TableExport(export, built_table, dataset_kwargs={"title": table.kind}).response(
+                        f"{filing.department.name}-{filing.year}-{table.kind}.{export}"
+                    )
+                built.append(
+                    {"table": table, "rendered": built_table, "findings": findings.get(table.pk, [])}
+                )
+            context["printed"] = built
+    elif active == "findings":
+        context["finding_groups"] = _finding_groups(all_findings)
+        context["flags"] = list(filing.flags.select_related("table", "created_by", "decided_by"))
+        context["threads"] = _threads(filing)
+    elif active == "compare":
+        context.update(_comparison(filing))
+    elif active == "diff":
+        previous = filing.previous
+        context["previous"] = previous
+        context["diff"] = filing_diff(filing_to_dict(previous), filing_to_dict(filing)) if previous else []
+    elif active == "history":
+        context["history"] = _history(filing)
+    return render(request, "review/filing.html", context)
+
+
+def _printed_table(
+    request: HttpRequest, filing: Any, table: ParsedTable, findings: list[Finding], context: dict[str, Any]
+) -> Any:
+    table_class, related = TABLE_CLASSES[table.kind]
+    rows = getattr(table, related).all()
+    built = table_class(
+        rows,
+        unit=table.unit,
+        findings=CellFindings(findings),
+        filing_id=filing.pk,
+        can_flag=context["can_review"] and not filing.is_read_only,
+        prefix=f"t{table.pk}-",
+    )
+    RequestConfig(request, paginate={"per_page": built._meta.per_page}).configure(built)
+    return built
+
+
+def _targets(filing: Any, tables: list[ParsedTable], findings: dict[int | None, list[Finding]]) -> list[Any]:
+    targets = []
+    prefetched = {
+        t.pk: t
+        for t in ParsedTable.objects.filter(pk__in=[t.pk for t in tables])
+        .select_related("target")
+        .prefetch_related("target__indicators")
+    }
+    for table in tables:
+        table = prefetched[table.pk]
+        table_findings = findings.get(table.pk, [])
+        by_row: dict[int | None, list[Finding]] = {}
+        for finding in table_findings:
+            by_row.setdefault(finding.row_position, []).append(finding)
+        targets.append(
+            {
+                "table": table,
+                "target": table.target,
+                "indicators": list(table.target.indicators.all()),
+                "row_findings": by_row,
+                "head_findings": by_row.get(None, []),
+            }
+        )
+    return targets
+
+
+def _finding_groups(findings: list[Finding]) -> list[dict[str, Any]]:
+    order = {"error": 0, "warning": 1, "info": 2}
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: (order[f.severity], f.anomaly_class, f.pk)):
+        groups.setdefault((finding.severity, finding.anomaly_class), []).append(finding)
+    return [{"severity": s, "anomaly_class": c, "findings": fs} for (s, c), fs in groups.items()]
+
+
+def _threads(filing: Any) -> dict[str, list[Comment]]:
+    threads: dict[str, list[Comment]] = {}
+    for comment in filing.comments.select_related("author"):
+        threads.setdefault(comment.thread, []).append(comment)
+    return threads
+
+
+def _comparison(filing: Any) -> dict[str, Any]:
+    doc = filing_to_dict(filing)
+    context: dict[str, Any] = {"classes": compare.function_classes(doc), "projects": compare.projects(doc)}
+    previous = selectors.previous_year_filing(filing)
+    if previous is not None:
+        context["previous_year"] = previous
+        context["year_over_year"] = compare.year_over_year(filing_to_dict(previous), doc)
+    return context
+
+
+def _history(filing: Any) -> list[dict[str, Any]]:
+    events = []
+    for record in filing.history.select_related("history_user"):
+        events.append(
+            {
+                "at": record.history_date,
+                "who": record.history_user,
+                "what": "预算文件",
+                "detail": f"状态：{record.get_status_display()}",
+            }
+        )
+    for model, label in ((Finding, "异常"), (Flag, "标记")):
+        for record in (
+            model.history.filter(filing_id=filing.pk).exclude(history_type="-").select_related("history_user")
+        ):
+            if record.history_type == "~" or label == "标记":
+                events.append(
+                    {
+                        "at": record.history_date,
+                        "who": record.history_user,
+                        "what": label,
+                        "detail": f"{record.get_decision_display()} {record.reason}".strip(),
+                    }
+                )
+    for comment in filing.comments.select_related("author"):
+        events.append(
+            {"at": comment.created_at, "who": comment.author, "what": "评论", "detail": comment.body}
+        )
+    return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+@require_GET
+def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    table = get_object_or_404(ParsedTable.objects.select_related("document"), pk=table_id, filing=filing)
+    record = _row(table, row)
+    page = record.page or (table.pages[0] if table.pages else 1)
+    try:
+        _, size = page_image(table.document, page)
+    except (FileNotFoundError, IndexError) as exc:
+        raise Http404("原文件或页面不存在") from exc
+    box = None
+    if record.bbox and record.page == page:
+        x0, top, x1, bottom = record.bbox
+        box = {
+            "left": 100 * x0 / size["width"],
+            "top": 100 * top / size["height"],
+            "width": 100 * (x1 - x0) / size["width"],
+            "height": 100 * (bottom - top) / size["height"],
+        }
+    return render(
+        request,
+        "review/source.html",
+        {
+            "filing": filing,
+            "table": table,
+            "record": record,
+            "page": page,
+            "box": box,
+            "image_url": reverse("review:page_image", args=[filing.pk, table.document_id, page]),
+        },
+    )
+
+
+def _row(table: ParsedTable, position: int) -> Any:
+    if table.kind in TABLE_CLASSES:
+        related = TABLE_CLASSES[table.kind][1]
+        return get_object_or_404(getattr(table, related), position=position)
+    return get_object_or_404(table.target.indicators, position=position)
+
+
+@require_GET
+def page_png(request: HttpRequest, pk: int, document_id: int, page: int) -> FileResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    document = get_object_or_404(filing.documents, pk=document_id)
+    try:
+        path, _ = page_image(document, page)
+    except (FileNotFoundError, IndexError) as exc:
+        raise Http404("页面不存在") from exc
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _back(request: HttpRequest, filing_pk: int, tab: str = "") -> HttpResponse:
+    target = request.POST.get("next") or ""
+    if not target.startswith("/filings/"):  # only our own pages, never an open redirect
+        target = reverse("review:filing", args=[filing_pk]) + (f"?tab={tab}" if tab else "")
+    return redirect(target)
+
+
+def _act(request: HttpRequest, filing_pk: int, action: Any, done: str, tab: str = "") -> HttpResponse:
+    try:
+        action()
+    except services.ReviewRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return _back(request, filing_pk, tab)
+
+
+@require_POST
+def start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    return _act(
+        request, pk, lambda: services.filing_start_review(filing=filing, user=request.user), "已开始审核。"
+    )
+
+
+@require_POST
+def flag_row(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    table = get_object_or_404(ParsedTable, pk=request.POST.get("table"), filing=filing)
+    raw_row = request.POST.get("row") or ""
+    row = int(raw_row) if raw_row.isdigit() else None
+    return _act(
+        request,
+        pk,
+        lambda: services.flag_create(
+            filing=filing,
+            table=table,
+            row_position=row,
+            row_label=request.POST.get("label", ""),
+            note=request.POST.get("note", ""),
+            user=request.user,
+        ),
+        "已添加标记。",
+    )
+
+
+@require_POST
+def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    model = {"finding": Finding, "flag": Flag}.get(kind)
+    if model is None:
+        raise Http404
+    item = get_object_or_404(model, pk=item_id, filing=filing)
+    decision = request.POST.get("decision", "")
+    labels = {
+        Decision.RESOLVED: "已标为解决。",
+        Decision.DISMISSED: "已驳回。",
+        Decision.OPEN: "已重新打开。",
+    }
+    return _act(
+        request,
+        pk,
+        lambda: services.decide(
+            item=item, decision=decision, reason=request.POST.get("reason", ""), user=request.user
+        ),
+        labels.get(decision, "已处理。"),
+        "findings",
+    )
+
+
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.comment_add(
+            filing=filing,
+            thread=request.POST.get("thread", ""),
+            body=request.POST.get("body", ""),
+            user=request.user,
+        ),
+        "已发表评论。",
+        "findings",
+    )
+
+
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.filing_sign_off(
+            filing=filing, user=request.user, override_reason=request.POST.get("override_reason", "")
+        ),
+        "已签批。该预算文件现为只读。",
+    )
+
+
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    if not filing.is_read_only:
+        messages.error(request, "签批后才能导出审核报告。")
+        return redirect("review:filing", pk=pk)
+    content = review_report(filing)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="review-report-{filing.pk}.xlsx"'
+    return response
