@@ -27,6 +27,25 @@ class Decision(models.TextChoices):
     DISMISSED = "dismissed", _("已驳回")
 
 
+ANOMALY_CLASS_LABELS = {
+    "change_mismatch": _("增减数不符"),
+    "split_mismatch": _("合计与分项不符"),
+    "sum_mismatch": _("合计与明细不符"),
+    "balance_mismatch": _("收支不平衡"),
+    "cross_table_mismatch": _("表间金额不一致"),
+    "duplicate_entry": _("重复条目"),
+    "missing_indicator": _("缺少必备指标"),
+    "cost_exceeds_funds": _("成本指标超过资金"),
+    "targets_without_funds": _("无资金仍有产出目标"),
+    "indicator_value_invalid": _("指标值无效"),
+    "stale_deadline": _("时效早于预算年度"),
+    "department_funds_mismatch": _("部门整体资金与其他表不符"),
+    "target_table_unlisted": _("绩效表项目未列入项目表"),
+    "target_change_large": _("指标调整幅度过大"),
+    "funds_cut_targets_raised": _("资金减少而目标提高"),
+}
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def open(self) -> FindingQuerySet:
         return self.filter(decision=Decision.OPEN)
@@ -74,6 +93,10 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def class_label(self) -> str:
+        return str(ANOMALY_CLASS_LABELS.get(self.anomaly_class, self.anomaly_class))
 
 
 class Flag(models.Model):

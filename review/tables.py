@@ -152,6 +152,7 @@ class PrintedTable(tables.Table):
             "class": lambda table, record: table.findings.row_class(record.position),
         }
         order_by = ("position",)
+        sequence = ("...", "source", "flag")
         per_page = 100
         template_name = "django_tables2/bootstrap5.html"
 
@@ -161,12 +162,15 @@ class PrintedTable(tables.Table):
 
 
 class SummaryTable(PrintedTable):
-    position = tables.Column(verbose_name="#", attrs={"td": {"class": "text-muted small"}})
+    position = tables.Column(verbose_name="行", attrs={"td": {"class": "text-muted small"}})
     side = tables.Column(verbose_name="收/支")
     label = CellColumn(verbose_name="项目")
     initial = AmountColumn(verbose_name="年初预算数")
     adjusted = AmountColumn(verbose_name="调整预算数")
     change = AmountColumn(verbose_name="增减数")
+
+    def render_position(self, value: int) -> int:
+        return value + 1  # people count rows from 1
 
     class Meta(PrintedTable.Meta):
         model = SummaryLine

@@ -109,3 +109,14 @@ def test_html_in_filenames_is_escaped(clerk_client):
     page = page.content.decode()
     assert "<img src=x" not in page
     assert page.count("&lt;img src=x onerror=alert(1)&gt;.pdf") == 2  # the message and the list
+
+
+def test_interface_is_chinese_whatever_the_browser_says(client):
+    page = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en"}).content.decode()
+    assert '<html lang="zh-hans">' in page and "登录" in page
+
+
+def test_english_can_be_chosen(clerk_client):
+    clerk_client.post("/i18n/setlang/", {"language": "en", "next": "/upload/"})
+    page = clerk_client.get("/upload/").content.decode()
+    assert '<html lang="en">' in page and ">中文</button>" in page
