@@ -85,10 +85,19 @@ def candidates_from_upload(filename: str, stream: BinaryIO, size: int) -> Iterat
     stream.seek(0)
     kind = detect_content_type(head)
     if kind == "application/zip":
+        found = False
         try:
-            yield from candidates_from_zip(stream)
+            for candidate in candidates_from_zip(stream):
+                found = True
+                yield candidate
         except UploadRefused as exc:
             yield Candidate(filename, None, str(exc))
+            return
+        if not found:
+            # Otherwise the clerk would see no message at all for this upload.
+            yield Candidate(
+                filename, None, "压缩包中没有文件（是空的，或只有文件夹和系统生成的文件），未保存任何内容。"
+            )
         return
     if size > limit:
         yield Candidate(filename, None, f"文件大小 {human_size(size)} 超过上限 {human_size(limit)}，未保存。")

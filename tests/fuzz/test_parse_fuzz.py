@@ -8,13 +8,16 @@ status the app would store must be one a clerk can act on, and failed/needs_ocr 
 
 CI runs a fixed, derandomized set of cases on the two shortest filings. For a long run:
 
-    FUZZ_CASES=5000 bin/test tests/fuzz -q     (all six corpus filings)
+    FUZZ_CASES=5000 FUZZ_LOG=var/fuzz.tsv bin/test tests/fuzz -q     (all six corpus filings)
+
+FUZZ_LOG appends one line per case (file, mutation, status, seconds, peak RSS) for the notes.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -98,7 +101,12 @@ def test_damaged_pdf_ends_in_a_status_with_a_message(case, tmp_path_factory):
         return
     path = tmp_path_factory.mktemp("fuzz") / name
     path.write_bytes(data)
+    started = time.monotonic()
     result = parse_in_child(path)
+    if os.environ.get("FUZZ_LOG"):
+        with open(os.environ["FUZZ_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{name}\t{kind}\t{result.kind}\t{time.monotonic() - started:.2f}\t"
+                      f"{result.peak_rss_mb:.0f}\t{result.message[:200]!r}\n")
     status, message = app_status(result)
     FUZZ_TALLY[str(status)] += 1
     assert status in {Document.Status.PARSED, Document.Status.FAILED, Document.Status.NEEDS_OCR}
