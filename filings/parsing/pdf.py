@@ -47,16 +47,29 @@ def _open(source: Source) -> Any:
         raise ParseError(_describe(e)) from e
 
 
+def _close(pdf: Any) -> None:
+    """Close a PDF whose page tree may be broken.
+
+    pdfplumber's close() walks ``pdf.pages`` again, so on a damaged page tree it raises the
+    very error we are reporting (found by tests/fuzz); then only the file is closed.
+    """
+    try:
+        pdf.close()
+    except Exception:
+        if not pdf.stream_is_external:
+            pdf.stream.close()
+
+
 def read_pages(source: Source) -> tuple[int, Generator[PageLayout, None, None]]:
     """The page count, and the pages' layouts one by one (each page closed after use)."""
     pdf = _open(source)
     try:
         count = len(pdf.pages)
     except Exception as e:
-        pdf.close()
+        _close(pdf)
         raise ParseError(_describe(e)) from e
     if count == 0:
-        pdf.close()
+        _close(pdf)
         raise ParseError("PDF 文件没有页面")
     return count, _layouts(pdf)
 

@@ -15,6 +15,7 @@ FUZZ_LOG appends one line per case (file, mutation, status, seconds, peak RSS) f
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import time
@@ -25,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from filings.models import Document
+from filings.parsing import ParseError, parse_pdf
 from filings.uploads import check_pdf
 from tests.fuzz.conftest import FUZZ_TALLY
 from tests.fuzz.runner import app_status, parse_in_child
@@ -114,3 +116,14 @@ def test_damaged_pdf_ends_in_a_status_with_a_message(case, tmp_path_factory):
         assert message.strip(), f"{kind} of {name} ended {status} without a message"
     # Chinese for the clerk, never a bare exception text.
     assert re.search(r"[\u4e00-\u9fff]", message or "解"), message
+
+
+def test_broken_page_dictionary_is_a_parse_error_not_a_crash():
+    # Found by the long fuzz run: pdfplumber's close() walks the broken page tree again, so
+    # closing after the error raised PdfminerException past our handler. One stray token in
+    # the first page's dictionary is enough.
+    original = ORIGINALS["synth-bijie-hrss-2024-original.pdf"]
+    data = original.replace(b"/Type/Page/Parent", b"/Type/Page 7/Parent", 1)
+    assert data != original
+    with pytest.raises(ParseError, match="文件已损坏"):
+        parse_pdf(io.BytesIO(data))
