@@ -160,8 +160,10 @@ def discover(session: Session) -> list[str]:
     pages = ["/", "/documents/"]
     found: set[str] = set()
     for page in list(pages):
-        status, _, data = session.get(page)
+        status, final, data = session.get(page)
         if status == 200:
+            if final not in pages:  # ``/`` sends a reviewer to the dashboard: browse that too
+                pages.append(final)
             found.update(LINKS.findall(data.decode("utf-8", "replace")))
     return pages + sorted(found)
 
