@@ -89,8 +89,8 @@ def test_document_list_uses_a_fixed_number_of_queries(clerk_client, clerk, djang
             file=f"{i}.pdf",
             uploaded_by=clerk,
         )
-    # session, user, permissions (x2: user and group), documents
-    with django_assert_num_queries(5):
+    # session, user, admin-group check, permissions (x2: user and group), documents
+    with django_assert_num_queries(6):
         clerk_client.get("/documents/", headers={"HX-Request": "true"})
 
 

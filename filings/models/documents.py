@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from filings.roles import ADMINS
+
 
 class Department(models.Model):
     name = models.CharField(_("部门名称"), max_length=200, unique=True)
@@ -89,9 +91,13 @@ def document_storage_path(sha256: str) -> str:
 
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: Any) -> DocumentQuerySet:
-        if user.has_perm("filings.view_document"):
+        """Admins see every document; reviewers those of their departments; everyone their own uploads."""
+        if user.is_superuser or user.groups.filter(name=ADMINS).exists():
             return self
-        return self.filter(uploaded_by=user)
+        mine = models.Q(uploaded_by=user)
+        if user.has_perm("filings.review_filing"):
+            mine |= models.Q(filing__department__reviewers=user)
+        return self.filter(mine).distinct()
 
     def pending(self) -> DocumentQuerySet:
         return self.filter(status__in=[Document.Status.QUEUED, Document.Status.PARSING])

@@ -6,14 +6,19 @@ is NULL. A re-parse of a document deletes and rewrites all of its rows in one tr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .documents import Document, Filing
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def Money(verbose_name: str) -> models.DecimalField:  # noqa: N802 - reads like a field class
+
+def Money(verbose_name: StrOrPromise) -> models.DecimalField:  # noqa: N802 - reads like a field class
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
