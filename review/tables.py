@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from filings.models import Filing, FunctionalLine, ProjectLine, SummaryLine
@@ -239,7 +241,7 @@ class FilingTable(tables.Table):
     open_infos = tables.Column(verbose_name="提示", attrs={"td": {"class": "num"}})
     open_flags = tables.Column(verbose_name="标记", attrs={"td": {"class": "num"}})
     reviewer = tables.Column(accessor="reviewer__username", verbose_name="审核人", default="—")
-    updated_at = tables.DateTimeColumn(verbose_name="最近活动", format="Y-m-d H:i")
+    updated_at = tables.Column(verbose_name="最近活动")
 
     class Meta:
         model = Filing
@@ -248,6 +250,10 @@ class FilingTable(tables.Table):
         order_by = ("-updated_at",)
         per_page = 50
         template_name = "django_tables2/bootstrap5.html"
+
+    def render_updated_at(self, value: datetime) -> str:
+        # A plain column: DateTimeColumn compiles a template for every row.
+        return dateformat.format(timezone.localtime(value), "Y-m-d H:i")
 
     def render_open_errors(self, value: int) -> str:
         return format_html('<span class="badge text-bg-danger">{}</span>', value) if value else "0"
