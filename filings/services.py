@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -62,6 +64,21 @@ def document_enqueue(*, document: Document) -> None:
     transaction.on_commit(lambda: _enqueue_parse(document.pk), robust=True)
 
 
+def _store_whole(path: str, content: bytes, sha256: str) -> None:
+    """Put the bytes at ``path`` whole: never a half-written file a worker could parse.
+
+    FileSystemStorage writes in place, so a concurrent upload of the same bytes could find
+    the file already there mid-write and queue it. Writing under a temporary name and
+    renaming is atomic; a file found there is kept only when its hash is right.
+    """
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as existing:
+            if hashlib.sha256(existing.read()).hexdigest() == sha256:
+                return
+    temporary = default_storage.save(f"{path}.{uuid.uuid4().hex}.part", ContentFile(content))
+    os.replace(default_storage.path(temporary), default_storage.path(path))
+
+
 def document_upload(*, candidate: Candidate, uploaded_by: Any) -> UploadOutcome:
     """Store one candidate file by its content hash and queue it; a known hash is not stored again."""
     if candidate.error or candidate.content is None:
@@ -72,10 +89,7 @@ def document_upload(*, candidate: Candidate, uploaded_by: Any) -> UploadOutcome:
     if existing is not None:
         return UploadOutcome(candidate.filename, existing, False)
     path = document_storage_path(sha256)
-    if not default_storage.exists(path):
-        saved = default_storage.save(path, ContentFile(content))
-        if saved != path:  # another upload of the same bytes won the race; keep one copy
-            default_storage.delete(saved)
+    _store_whole(path, content, sha256)
     try:
         with transaction.atomic():
             document = Document.objects.create(

@@ -18,14 +18,16 @@ from tests.faults.conftest import long_filing, pg_restart, row_counts
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
+PAGES = 80
+
 
 def status_of(document_id: int) -> str:
     return Document.objects.values_list("status", flat=True).get(pk=document_id)
 
 
 def test_worker_retries_through_a_postgres_restart(celery_worker, clerk, wait_for):
-    # Long enough (~4 s) that the restart lands while the pages are being read.
-    data = long_filing(120, "postgres-restart")
+    # Long enough (~2.5 s) that the fast restart (well under a second) lands while pages are read.
+    data = long_filing(PAGES, "postgres-restart")
     (candidate,) = candidates_from_bytes("数据库重启.pdf", data)
     document = services.document_upload(candidate=candidate, uploaded_by=clerk).document
     wait_for(lambda: status_of(document.pk) == Document.Status.PARSING, what="the worker to claim it")
@@ -36,7 +38,7 @@ def test_worker_retries_through_a_postgres_restart(celery_worker, clerk, wait_fo
         connections.close_all()
     wait_for(lambda: status_of(document.pk) == Document.Status.PARSED, timeout=180, what="the retried parse")
     document.refresh_from_db()
-    assert document.page_count == 120 and document.error == ""
+    assert document.page_count == PAGES and document.error == ""
     # The first attempt's store failed with the restart; the retry claimed it again.
     assert document.attempts == 2
     counts = row_counts(document.pk)

@@ -33,7 +33,7 @@ from tests.fuzz.runner import app_status, parse_in_child
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "pdf"
 LONG_RUN = "FUZZ_CASES" in os.environ
-CASES = int(os.environ.get("FUZZ_CASES", "120"))
+CASES = int(os.environ.get("FUZZ_CASES", "100"))
 # The two shortest filings keep a CI case near 0.2 s; a long run damages all of them.
 NAMES = (
     sorted(p.name for p in CORPUS.glob("*.pdf"))
