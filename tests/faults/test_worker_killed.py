@@ -7,7 +7,8 @@ the kill lands mid-way. Two deaths, two recovery paths:
   reject_on_worker_lost), it comes back on the queue, and the same task claims the
   document again;
 - the whole worker dies: the message is stuck unacknowledged, and the sweeper (run by beat)
-  finds the document in ``parsing`` too long and sends it again.
+  finds the document in ``parsing`` too long and sends it again; when Redis later gives the
+  dead worker's message back, it finds the document done and leaves it alone.
 
 Either way the rows stored equal those of one clean parse: nothing half-written, nothing twice.
 """
@@ -28,7 +29,9 @@ from config.celery import app
 from filings import services
 from filings.models import Document
 from filings.parsing import parse_pdf
+from filings.uploads import candidates_from_bytes
 from tests.faults.conftest import children_of, clean_counts, long_filing, row_counts, store_without_queueing
+from tests.pdfmaker import build_pdf
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +46,10 @@ def filing() -> tuple[bytes, Future[dict]]:
     reference = pool.submit(parse_pdf, io.BytesIO(data))
     pool.shutdown(wait=False)
     return data, reference
+
+
+def after_pending(document: Document) -> bool:
+    return Document.objects.get(pk=document.pk).is_pending
 
 
 def status_of(document: Document) -> str:
@@ -89,9 +96,19 @@ def test_killed_worker_is_swept_and_parsed_once(filing, spawn_worker, celery_wor
     worker.wait(timeout=20)
     # Nobody is left to finish it or to give the message back before its visibility timeout.
     assert status_of(document) == Document.Status.PARSING
+    dead_task = Document.objects.get(pk=document.pk).task_id
     # What beat runs every minute, once SWEEP_PARSING_AFTER_SECONDS have passed.
     later = timezone.now() + timedelta(seconds=settings.SWEEP_PARSING_AFTER_SECONDS + 1)
     assert services.documents_sweep_stale(now=later) == 1
     # The sweeper sends it to the default queue: the session worker parses it.
     wait_for(lambda: status_of(document) == Document.Status.PARSED, timeout=240, what="the re-parse")
+    assert_parsed_once(document, data, reference)
+
+    # Redis gives the dead worker's message back once its visibility timeout passes: the same
+    # task id again. It must find the document taken and leave it alone. A small document
+    # queued behind it tells us when the worker got past it (one at a time, in order).
+    app.send_task("filings.tasks.parse_document", args=[document.pk], task_id=dead_task)
+    (candidate,) = candidates_from_bytes("之后.pdf", build_pdf(["after"]))
+    after = services.document_upload(candidate=candidate, uploaded_by=None).document
+    wait_for(lambda: not after_pending(after), what="the worker to get past the stale message")
     assert_parsed_once(document, data, reference)
