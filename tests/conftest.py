@@ -88,6 +88,18 @@ def admin_user(role_groups, django_user_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def make_reviewer(role_groups, django_user_model):  # type: ignore[no-untyped-def]
+    """A reviewer assigned to ``department`` (a Department)."""
+
+    def make(username: str, department):  # type: ignore[no-untyped-def]
+        user = _make_user(django_user_model, username, "审核员")
+        department.reviewers.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
 def clerk_client(client, clerk):  # type: ignore[no-untyped-def]
     client.force_login(clerk)
     return client
@@ -103,52 +115,73 @@ def _worker_env(db_name: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
-    """One real worker process for the session, on the test database and the test Redis."""
+def _test_db_name(django_db_blocker) -> str:  # type: ignore[no-untyped-def]
     from django.db import connection
 
-    from config.celery import app
-
     with django_db_blocker.unblock():
-        db_name = connection.settings_dict["NAME"]
-    app.connection_for_write().default_channel.client.flushdb()  # no tasks left from earlier runs
-    log = (ROOT / "var" / "test").joinpath("worker.log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--concurrency",
-                "1",
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                "test@%h",
-            ],
+        return connection.settings_dict["NAME"]
+
+
+def _spawn(args: list[str], log_name: str, db_name: str) -> subprocess.Popen[bytes]:
+    """A server process on the test database; its output goes beside the test media."""
+    logs = Path(os.environ.get("MEDIA_ROOT", ROOT / "var" / "test" / "media")).parent
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / log_name).open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", *args],
             cwd=ROOT,
             env=_worker_env(db_name),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5):
+
+
+def _wait_until_up(
+    proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str, seconds: float
+) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready():
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"the Celery worker did not start; see {log}")
-    yield proc
+            pytest.fail(f"{what} did not start; see its log beside the test media")
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[bytes]]:
+    """One real worker process for the session, on the test database and the test Redis."""
+    from config.celery import app
+
+    app.connection_for_write().default_channel.client.flushdb()  # no tasks left from earlier runs
+    proc = _spawn(
+        [
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            "test@%h",
+        ],
+        "worker.log",
+        _test_db_name(django_db_blocker),
+    )
+    _wait_until_up(proc, lambda: bool(app.control.ping(timeout=0.5)), "the Celery worker", 60)
+    yield proc
+    _stop(proc)
 
 
 def _free_port() -> int:
@@ -159,53 +192,40 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _answers(url: str) -> bool:
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=2)
+    except OSError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="session")
 def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     """The app served by gunicorn (as in production, static files by WhiteNoise) on the test DB."""
-    import urllib.request
-
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        db_name = connection.settings_dict["NAME"]
     port = _free_port()
-    log = ROOT / "var" / "test" / "gunicorn.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--timeout",
-                "60",
-            ],
-            cwd=ROOT,
-            env=_worker_env(db_name),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc = _spawn(
+        [
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+        ],
+        "gunicorn.log",
+        _test_db_name(django_db_blocker),
+    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/accounts/login/", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"gunicorn did not start; see {log}")
-            time.sleep(0.2)
+    _wait_until_up(proc, lambda: _answers(url + "/accounts/login/"), "gunicorn", 30)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    _stop(proc)
 
 
 @pytest.fixture

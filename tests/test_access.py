@@ -7,7 +7,6 @@ files are never served publicly.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 
 from filings.models import Department, Document, Filing
 from review.models import Finding
@@ -74,7 +73,7 @@ def world(
     clerk,
     admin_user,
     role_groups,
-    django_user_model,
+    make_reviewer,
     settings,
     tmp_path,
     django_capture_on_commit_callbacks,
@@ -85,15 +84,10 @@ def world(
         document = store(corpus_parse("synth-anshun-hsa-2023-adjustment"))
     Document.objects.filter(pk=document.pk).update(file="a.pdf", uploaded_by=clerk)
     filing = Filing.objects.get(pk=document.filing_id)
-    reviewers = {}
-    for name, department in (
-        ("reviewer_a", filing.department),
-        ("reviewer_b", Department.objects.create(name="乙局")),
-    ):
-        user = django_user_model.objects.create_user(name, password="x")
-        user.groups.add(Group.objects.get(name="审核员"))
-        department.reviewers.add(user)
-        reviewers[name] = user
+    reviewers = {
+        "reviewer_a": make_reviewer("reviewer_a", filing.department),
+        "reviewer_b": make_reviewer("reviewer_b", Department.objects.create(name="乙局")),
+    }
     return {
         "filing": filing,
         "document": document,

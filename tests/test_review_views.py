@@ -56,12 +56,8 @@ def test_dashboard_filters(reviewer_client, filing):
     assert row not in reviewer_client.get("/filings/?status=signed_off").content.decode()
 
 
-def test_reviewer_of_another_department_sees_nothing(client, filing, django_user_model, role_groups):
-    from django.contrib.auth.models import Group
-
-    other = django_user_model.objects.create_user("other-reviewer", password="x")
-    other.groups.add(Group.objects.get(name="审核员"))
-    Department.objects.create(name="别的局").reviewers.add(other)
+def test_reviewer_of_another_department_sees_nothing(client, filing, make_reviewer):
+    other = make_reviewer("other-reviewer", Department.objects.create(name="别的局"))
     client.force_login(other)
     assert "遵义市人力" not in client.get("/filings/").content.decode()  # not even in the department filter
     assert client.get(f"/filings/{filing.pk}/").status_code == 404
@@ -223,12 +219,8 @@ def test_report_of_a_signed_off_filing(reviewer_client, filing):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_signing_at_once_one_wins(filing, reviewer, django_user_model):
-    from django.contrib.auth.models import Group
-
-    second = django_user_model.objects.create_user("second", password="x")
-    second.groups.add(Group.objects.get(name="审核员"))
-    filing.department.reviewers.add(second)
+def test_two_reviewers_signing_at_once_one_wins(filing, reviewer, make_reviewer):
+    second = make_reviewer("second", filing.department)
     Finding.objects.filter(filing=filing).update(decision="resolved")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
