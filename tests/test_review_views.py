@@ -271,3 +271,13 @@ def test_tables_of_a_filing_are_all_reachable_from_tabs(reviewer_client, filing)
     ):
         assert f'data-tab="{slug}"' in page
     assert ParsedTable.objects.filter(filing=filing).count() == 46
+
+
+def test_compare_tab_shows_year_over_year_when_an_earlier_filing_exists(reviewer_client, reviewer, corpus_parse):
+    parsed = corpus_parse("synth-anshun-hsa-2023-adjustment")
+    store(parsed | {"year": 2022}, "p")
+    current = store(parsed, "c").filing
+    current.department.reviewers.add(reviewer)
+    page = reviewer_client.get(f"/filings/{current.pk}/?tab=compare").content.decode()
+    assert "与 2022 年对比" in page
+    assert page.count('class="bar-after"') > page.count("<svg")  # bars drawn, not just the legend
