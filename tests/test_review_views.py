@@ -273,7 +273,9 @@ def test_tables_of_a_filing_are_all_reachable_from_tabs(reviewer_client, filing)
     assert ParsedTable.objects.filter(filing=filing).count() == 46
 
 
-def test_compare_tab_shows_year_over_year_when_an_earlier_filing_exists(reviewer_client, reviewer, corpus_parse):
+def test_compare_tab_shows_year_over_year_when_an_earlier_filing_exists(
+    reviewer_client, reviewer, corpus_parse
+):
     parsed = corpus_parse("synth-anshun-hsa-2023-adjustment")
     store(parsed | {"year": 2022}, "p")
     current = store(parsed, "c").filing
