@@ -8,9 +8,7 @@ covered without touching this file.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,25 +19,9 @@ from review.rules import run_rules, to_anomalies_json
 
 ROOT = Path(__file__).resolve().parents[2]
 TRUTH_DIR = ROOT / "tests" / "corpus" / "truth"
-SCORER = ROOT / "tests" / "tools" / "score_filing.py"
 FILINGS = sorted(p for p in TRUTH_DIR.glob("*.json")
                  if not p.name.endswith(".anomalies.json"))
 MIN_PRECISION = 0.9
-
-
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score_filing", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look the module up by name while the class body runs.
-    sys.modules.setdefault("score_filing", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def scorer() -> ModuleType:
-    return _scorer()
 
 
 def _load(scorer: ModuleType, path: Path, schema: str) -> dict[str, Any]:
