@@ -74,15 +74,19 @@ def spawn_worker(django_db_setup, django_db_blocker) -> Iterator[Callable[..., s
         db_name = connection.settings_dict["NAME"]
     started: list[subprocess.Popen[bytes]] = []
 
-    def spawn(queue: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def spawn(
+        queue: str, extra_env: dict[str, str] | None = None, beat_schedule: Path | None = None
+    ) -> subprocess.Popen[bytes]:
         name = f"{queue}-{len(started)}@{socket.gethostname()}"
         log = ROOT / "var" / "test" / f"worker-{queue}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
+        # With a schedule file the worker embeds beat (-B), as bin/run's worker does.
+        beat = ["--beat", "--schedule", str(beat_schedule)] if beat_schedule else []
         with log.open("ab") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
                  "--queues", queue, "--hostname", name, "--loglevel", "INFO",
-                 "--without-gossip", "--without-mingle"],
+                 "--without-gossip", "--without-mingle", *beat],
                 cwd=ROOT,
                 env=_worker_env(db_name) | (extra_env or {}),
                 stdout=out,
