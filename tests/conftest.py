@@ -223,7 +223,7 @@ def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
         _test_db_name(django_db_blocker),
     )
     url = f"http://127.0.0.1:{port}"
-    _wait_until_up(proc, lambda: _answers(url + "/accounts/login/"), "gunicorn", 30)
+    _wait_until_up(proc, lambda: _answers(url + "/accounts/login/"), "gunicorn", 60)
     yield url
     _stop(proc)
 

@@ -120,3 +120,19 @@ def test_english_can_be_chosen(clerk_client):
     clerk_client.post("/i18n/setlang/", {"language": "en", "next": "/upload/"})
     page = clerk_client.get("/upload/").content.decode()
     assert '<html lang="en">' in page and ">中文</button>" in page
+
+
+def test_error_pages_speak_chinese(clerk_client):
+    page = clerk_client.get("/documents/999999/")
+    assert page.status_code == 404 and "找不到页面" in page.content.decode()
+    page = clerk_client.get("/filings/")
+    assert page.status_code == 403 and "没有权限" in page.content.decode()
+
+
+def test_csrf_failure_speaks_chinese(clerk):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(clerk)
+    page = strict.post("/upload/", {})
+    assert page.status_code == 403 and "安全校验失败" in page.content.decode()

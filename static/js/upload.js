@@ -21,6 +21,16 @@
     form.querySelector("button[type=submit]").disabled = true;
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) { bar.value = (100 * e.loaded) / e.total; status.textContent = "上传中… " + Math.round(bar.value) + "%"; } };
     xhr.onload = () => {
+      if (xhr.status >= 400) {
+        // Show the error page's own message (it is in Chinese) instead of leaving the page.
+        const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        const message = doc.querySelector(".error-message");
+        status.textContent = "上传失败：" + (message ? message.textContent : "HTTP " + xhr.status);
+        status.classList.add("text-danger");
+        bar.hidden = true;
+        form.querySelector("button[type=submit]").disabled = false;
+        return;
+      }
       let target = window.location.href;
       try { target = JSON.parse(xhr.responseText).redirect || target; } catch (e) { /* an error page: reload */ }
       window.location = target;
