@@ -10,7 +10,8 @@ CI runs a fixed, derandomized set of cases on the two shortest filings. For a lo
 
     FUZZ_CASES=5000 FUZZ_LOG=var/fuzz.tsv bin/test tests/fuzz -q     (all six corpus filings)
 
-FUZZ_LOG appends one line per case (file, mutation, status, seconds, peak RSS) for the notes.
+FUZZ_LOG appends one line per case (file, mutation, outcome, seconds, peak RSS, the damaged
+file's path, the message) for the notes. A long run stops at its first finding, unshrunk.
 """
 
 from __future__ import annotations
@@ -104,7 +105,11 @@ def test_damaged_pdf_ends_in_a_status_with_a_message(case, tmp_path_factory):
         FUZZ_TALLY["refused at upload"] += 1
         assert "未保存" in refusal
         return
-    path = tmp_path_factory.mktemp("fuzz") / name
+    # One file per corpus name, overwritten case after case: a long run would otherwise leave
+    # gigabytes behind. The failing case stops the run, so its file is the one kept.
+    folder = tmp_path_factory.getbasetemp() / "fuzz"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
     path.write_bytes(data)
     started = time.monotonic()
     result = parse_in_child(path)
