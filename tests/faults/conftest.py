@@ -78,7 +78,9 @@ def spawn_worker(django_db_setup, django_db_blocker) -> Iterator[Callable[..., s
         queue: str, extra_env: dict[str, str] | None = None, beat_schedule: Path | None = None
     ) -> subprocess.Popen[bytes]:
         name = f"{queue}-{len(started)}@{socket.gethostname()}"
-        log = ROOT / "var" / "test" / f"worker-{queue}.log"
+        # Beside the session worker's log (tests/conftest.py _spawn): next to the test media.
+        logs = Path(os.environ.get("MEDIA_ROOT", ROOT / "var" / "test" / "media")).parent
+        log = logs / f"worker-{queue}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         # With a schedule file the worker embeds beat (-B), as bin/run's worker does.
         beat = ["--beat", "--schedule", str(beat_schedule)] if beat_schedule else []
