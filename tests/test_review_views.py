@@ -283,3 +283,10 @@ def test_compare_tab_shows_year_over_year_when_an_earlier_filing_exists(
     page = reviewer_client.get(f"/filings/{current.pk}/?tab=compare").content.decode()
     assert "与 2022 年对比" in page
     assert page.count('class="bar-after"') > page.count("<svg")  # bars drawn, not just the legend
+
+
+def test_original_budget_cards_show_one_column_set(reviewer_client, reviewer, corpus_parse):
+    original = store(corpus_parse("synth-bijie-hrss-2024-original"), "o").filing
+    original.department.reviewers.add(reviewer)
+    page = reviewer_client.get(f"/filings/{original.pk}/?tab=targets").content.decode()
+    assert "年初值" in page and "调整后值" not in page
