@@ -97,6 +97,8 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "active": active,
         "can_review": can_review(request.user, filing),
         "open_errors": services.open_errors(filing),
+        # An original budget prints one column set; an adjustment prints initial beside adjusted.
+        "adjusted": filing.stage == filing.Stage.ADJUSTMENT,
     }
     tab = next((t for t in tabs if t["slug"] == active), None)
     if tab is not None:
