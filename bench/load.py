@@ -7,7 +7,8 @@
     python bench/load.py ... --json         one JSON line instead of the table
 
 The reviewer logs in once; each simulated user (a thread with its own keep-alive
-connection and that session cookie) then fetches, at random and without pause, the
+connection and that session cookie) then fetches, at random and without pause (or after a
+``--think`` pause, as a person reading the page would), the
 dashboard ``/``, the document list, document pages and filing pages. Document and filing
 URLs are discovered from the links in ``/`` and ``/documents/`` (``/documents/<id>/``,
 ``/filings/<id>/``). With a clerk account it first uploads a ``--pages``-page filing made
@@ -187,11 +188,20 @@ class Tally:
 
 
 def browse(
-    base_url: str, cookies: dict[str, str], pages: list[str], until: float, tally: Tally, seed: int
+    base_url: str,
+    cookies: dict[str, str],
+    pages: list[str],
+    until: float,
+    tally: Tally,
+    seed: int,
+    think: float = 0.0,
 ) -> None:
     session = Session(base_url, cookies)
     rng = random.Random(seed)
     while time.monotonic() < until:
+        if think:
+            # A person reads a page before the next click: 0.5x to 1.5x the mean pause.
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
         page = rng.choice(pages)
         kind = re.sub(r"\d+", "<id>", page)
         started = time.perf_counter()
@@ -231,7 +241,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     until = started + args.seconds
     threads = [
         threading.Thread(
-            target=browse, args=(args.url, reviewer.cookies, pages, until, tally, seed), daemon=True
+            target=browse,
+            args=(args.url, reviewer.cookies, pages, until, tally, seed, args.think),
+            daemon=True,
         )
         for seed in range(args.users)
     ]
@@ -272,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--short", action="store_true", help="10 users for 10 seconds")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a user reads a page before the next (0: no pause, a stress test)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args(argv)
     if args.short:
