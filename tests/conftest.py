@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 
 
+# Every tab of a filing page that has all table kinds (zunyi, anshun).
+FILING_TABS = ("summary", "functional", "projects", "transfers", "targets", "findings", "compare", "history")
 CORPUS_NAMES = sorted(p.stem for p in (CORPUS / "pdf").glob("*.pdf"))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from filings.models import Department, Document, Filing
 from review.models import Finding
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, FILING_TABS
 from tests.test_parsed_storage import store
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +27,7 @@ MATRIX = [
     ("download", "get", [REDIRECT, OK, OK, MISSING, OK]),
     ("media_path", "get", [MISSING] * 5),
     ("dashboard", "get", [REDIRECT, FORBIDDEN, OK, OK, OK]),
-    *[
-        (f"tab_{tab}", "get", [REDIRECT, MISSING, OK, MISSING, OK])
-        for tab in (
-            "summary",
-            "functional",
-            "projects",
-            "transfers",
-            "targets",
-            "findings",
-            "compare",
-            "history",
-        )
-    ],
+    *[(f"tab_{tab}", "get", [REDIRECT, MISSING, OK, MISSING, OK]) for tab in FILING_TABS],
     ("export_csv", "get", [REDIRECT, MISSING, OK, MISSING, OK]),
     ("export_xlsx", "get", [REDIRECT, MISSING, OK, MISSING, OK]),
     ("source", "get", [REDIRECT, MISSING, OK, MISSING, OK]),

@@ -33,10 +33,28 @@ def test_short_load_run_has_no_errors(app_server, celery_worker, clerk, reviewer
     document.filing.department.reviewers.add(reviewer)
 
     run = subprocess.run(
-        [sys.executable, "bench/load.py", "--short", "--json", "--url", app_server,
-         "--username", "reviewer", "--password", "pw-reviewer",
-         "--clerk-username", "clerk", "--clerk-password", "pw-clerk", "--pages", "30"],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "bench/load.py",
+            "--short",
+            "--json",
+            "--url",
+            app_server,
+            "--username",
+            "reviewer",
+            "--password",
+            "pw-reviewer",
+            "--clerk-username",
+            "clerk",
+            "--clerk-password",
+            "pw-clerk",
+            "--pages",
+            "30",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert run.stdout.strip(), run.stderr
     summary = json.loads(run.stdout.strip().splitlines()[-1])

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from filings.models import Department, Document, Filing, ParsedTable
 from review.models import Comment, Finding, Flag, SignOff
 from review.services import ReviewRefused, filing_sign_off
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, FILING_TABS
 from tests.test_parsed_storage import store
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +77,7 @@ def test_dashboard_query_count_does_not_grow_with_filings(reviewer_client, filin
     assert queries() == before
 
 
-@pytest.mark.parametrize(
-    "tab", ["summary", "functional", "projects", "transfers", "targets", "findings", "compare", "history"]
-)
+@pytest.mark.parametrize("tab", FILING_TABS)
 def test_every_tab_uses_the_same_number_of_queries_whatever_its_size(
     reviewer_client, filing, tab, corpus_parse, reviewer, django_capture_on_commit_callbacks
 ):
@@ -259,16 +257,7 @@ def test_new_version_shows_a_diff(reviewer_client, filing, corpus_parse):
 
 def test_tables_of_a_filing_are_all_reachable_from_tabs(reviewer_client, filing):
     page = reviewer_client.get(f"/filings/{filing.pk}/").content.decode()
-    for slug in (
-        "summary",
-        "functional",
-        "projects",
-        "transfers",
-        "targets",
-        "findings",
-        "compare",
-        "history",
-    ):
+    for slug in FILING_TABS:
         assert f'data-tab="{slug}"' in page
     assert ParsedTable.objects.filter(filing=filing).count() == 46
 

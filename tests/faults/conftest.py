@@ -86,9 +86,25 @@ def spawn_worker(django_db_setup, django_db_blocker) -> Iterator[Callable[..., s
         beat = ["--beat", "--schedule", str(beat_schedule)] if beat_schedule else []
         with log.open("ab") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
-                 "--queues", queue, "--hostname", name, "--loglevel", "INFO",
-                 "--without-gossip", "--without-mingle", *beat],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--concurrency",
+                    "1",
+                    "--queues",
+                    queue,
+                    "--hostname",
+                    name,
+                    "--loglevel",
+                    "INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    *beat,
+                ],
                 cwd=ROOT,
                 env=_worker_env(db_name) | (extra_env or {}),
                 stdout=out,
@@ -139,8 +155,23 @@ def redis_start() -> None:
     if redis_up(port):
         return
     subprocess.run(
-        ["redis-server", "--port", port, "--bind", "127.0.0.1", "--dir", directory, "--daemonize", "yes",
-         "--pidfile", f"{directory}/redis.pid", "--logfile", f"{directory}/redis.log", "--save", ""],
+        [
+            "redis-server",
+            "--port",
+            port,
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            directory,
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            f"{directory}/redis.pid",
+            "--logfile",
+            f"{directory}/redis.log",
+            "--save",
+            "",
+        ],
         check=True,
     )
     for _ in range(100):
@@ -159,8 +190,19 @@ def pg_restart() -> None:
     if not data or not bindir:
         pytest.skip("the test PostgreSQL is not ours to restart (TEST_PG_DATA/TEST_PG_BIN unset)")
     # -l: without a log file the server would inherit our pipe and run() would wait on it.
-    command = [f"{bindir}/pg_ctl", "-D", data, "-l", f"{data}/server.log", "-w", "-t", "60",
-               "restart", "-m", "fast"]
+    command = [
+        f"{bindir}/pg_ctl",
+        "-D",
+        data,
+        "-l",
+        f"{data}/server.log",
+        "-w",
+        "-t",
+        "60",
+        "restart",
+        "-m",
+        "fast",
+    ]
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
     subprocess.run(command, check=True, capture_output=True)
@@ -199,7 +241,10 @@ def clean_counts(data: bytes, parsed: dict) -> dict[str, int]:
 
     with transaction.atomic():
         twin = Document.objects.create(
-            original_filename="twin.pdf", sha256="0" * 64, size=len(data), content_type="application/pdf",
+            original_filename="twin.pdf",
+            sha256="0" * 64,
+            size=len(data),
+            content_type="application/pdf",
             file="documents/twin.pdf",
         )
         services.document_store_parse(document=twin, parsed=parsed, seconds=0)
@@ -223,6 +268,11 @@ def store_without_queueing(name: str, data: bytes, uploaded_by=None):  # type: i
     if not default_storage.exists(path):
         default_storage.save(path, ContentFile(data))
     return Document.objects.create(
-        original_filename=name, sha256=sha256, size=len(data), content_type="application/pdf", file=path,
-        uploaded_by=uploaded_by, queued_at=timezone.now(),
+        original_filename=name,
+        sha256=sha256,
+        size=len(data),
+        content_type="application/pdf",
+        file=path,
+        uploaded_by=uploaded_by,
+        queued_at=timezone.now(),
     )

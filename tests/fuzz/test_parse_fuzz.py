@@ -115,8 +115,10 @@ def test_damaged_pdf_ends_in_a_status_with_a_message(case, tmp_path_factory):
     result = parse_in_child(path)
     if os.environ.get("FUZZ_LOG"):
         with open(os.environ["FUZZ_LOG"], "a", encoding="utf-8") as log:
-            log.write(f"{name}\t{kind}\t{result.kind}\t{time.monotonic() - started:.2f}\t"
-                      f"{result.peak_rss_mb:.0f}\t{path}\t{result.message[-300:]!r}\n")
+            log.write(
+                f"{name}\t{kind}\t{result.kind}\t{time.monotonic() - started:.2f}\t"
+                f"{result.peak_rss_mb:.0f}\t{path}\t{result.message[-300:]!r}\n"
+            )
     status, message = app_status(result)
     FUZZ_TALLY[str(status)] += 1
     assert status in {Document.Status.PARSED, Document.Status.FAILED, Document.Status.NEEDS_OCR}

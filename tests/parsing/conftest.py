@@ -1,4 +1,5 @@
 """Fixtures for the parser tests: each corpus PDF parsed once per session."""
+
 from __future__ import annotations
 
 import json
@@ -31,6 +32,5 @@ def parsed(corpus_name: str, corpus_parse: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def truth(corpus_name: str) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(
-        (CORPUS / "truth" / f"{corpus_name}.json").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads((CORPUS / "truth" / f"{corpus_name}.json").read_text(encoding="utf-8"))
     return doc

@@ -7,6 +7,7 @@ so on one of the two pages it lands past the grid or off the page. Text uses the
 `STSong-Light` CID font (not embedded; pdfminer maps it back to Unicode), each character
 one em wide.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -35,8 +36,10 @@ class _Page:
         if self.rect_borders:
             # borders as thin filled boxes, as some spreadsheet exporters draw them
             w = 0.6
-            self.ops.append(f"{min(x0, x1) - w / 2:.2f} {h - max(top0, top1) - w / 2:.2f} "
-                            f"{abs(x1 - x0) + w:.2f} {abs(top1 - top0) + w:.2f} re f")
+            self.ops.append(
+                f"{min(x0, x1) - w / 2:.2f} {h - max(top0, top1) - w / 2:.2f} "
+                f"{abs(x1 - x0) + w:.2f} {abs(top1 - top0) + w:.2f} re f"
+            )
             return
         self.ops.append(f"{x0:.2f} {h - top0:.2f} m {x1:.2f} {h - top1:.2f} l S")
 
@@ -50,14 +53,21 @@ class _Page:
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
     per_line = max(1, int((width - 4) // size))
-    return [text[i:i + per_line] for i in range(0, len(text), per_line)] or [""]
+    return [text[i : i + per_line] for i in range(0, len(text), per_line)] or [""]
 
 
 class Doc:
     """Pages filled top to bottom, like a printed sheet."""
 
-    def __init__(self, width: float = 842.0, height: float = 595.0, margin: float = 36.0,
-                 footer: bool = False, rect_borders: bool = False, clip: bool = False) -> None:
+    def __init__(
+        self,
+        width: float = 842.0,
+        height: float = 595.0,
+        margin: float = 36.0,
+        footer: bool = False,
+        rect_borders: bool = False,
+        clip: bool = False,
+    ) -> None:
         self.width, self.height, self.margin = width, height, margin
         self.footer = footer
         self.rect_borders = rect_borders
@@ -75,8 +85,7 @@ class Doc:
         self.pages.append(_Page(self.width, self.height, rect_borders=self.rect_borders))
         self.y = self.margin
 
-    def text_line(self, text: str, size: float = 10.0, center: bool = False,
-                  x: float | None = None) -> int:
+    def text_line(self, text: str, size: float = 10.0, center: bool = False, x: float | None = None) -> int:
         """Print one line; returns its 1-based page number."""
         if self.y + size * 1.6 > self.height - self.margin:
             self._footer()
@@ -87,9 +96,15 @@ class Doc:
         self.y += size * 1.6
         return len(self.pages)
 
-    def table(self, widths: list[float], rows: list[list[C | str | None]],
-              row_height: float = 18.0, size: float = 9.0, repeat_header: int = 0,
-              heights: list[float] | None = None) -> list[int]:
+    def table(
+        self,
+        widths: list[float],
+        rows: list[list[C | str | None]],
+        row_height: float = 18.0,
+        size: float = 9.0,
+        repeat_header: int = 0,
+        heights: list[float] | None = None,
+    ) -> list[int]:
         """Rows of cells, each row full width with None where a merged cell covers the
         position; returns the
         1-based pages the table is printed on."""
@@ -135,9 +150,17 @@ class Doc:
         """Print page `number` (1-based) again right after it, as some filings do."""
         page = self.pages[number - 1]
         self.pages.insert(number, _Page(page.width, page.height, list(page.ops)))
-    def _draw_rows(self, xs: list[float], rows: list[tuple[int, tuple[int, float]]],
-                   cells: dict[tuple[int, int], C], owner: dict[tuple[int, int], tuple[int, int]],
-                   hs: list[float], size: float, where: dict[int, tuple[int, float]]) -> None:
+
+    def _draw_rows(
+        self,
+        xs: list[float],
+        rows: list[tuple[int, tuple[int, float]]],
+        cells: dict[tuple[int, int], C],
+        owner: dict[tuple[int, int], tuple[int, int]],
+        hs: list[float],
+        size: float,
+        where: dict[int, tuple[int, float]],
+    ) -> None:
         for r, (pi, top) in rows:
             page = self.pages[pi]
             bottom = top + hs[r]
@@ -159,9 +182,20 @@ class Doc:
                 if c == c0 and first:
                     self._cell_text(page, cell, r0, r, pi, x0, x1, top, hs, where, size)
 
-    def _cell_text(self, page: _Page, cell: C, r0: int, r: int, pi: int, x0: float,
-                   x1: float, top: float, hs: list[float], where: dict[int, tuple[int, float]],
-                   size: float) -> None:
+    def _cell_text(
+        self,
+        page: _Page,
+        cell: C,
+        r0: int,
+        r: int,
+        pi: int,
+        x0: float,
+        x1: float,
+        top: float,
+        hs: list[float],
+        where: dict[int, tuple[int, float]],
+        size: float,
+    ) -> None:
         """Text centred on the whole merged range, drawn on every page the cell touches."""
         if not cell.text:
             return
@@ -199,32 +233,49 @@ class Doc:
         descendant = add(
             b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
             b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> "
-            b"/FontDescriptor " + str(len(objs) + 2).encode() + b" 0 R /DW 1000 >>")
-        add(b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
+            b"/FontDescriptor " + str(len(objs) + 2).encode() + b" 0 R /DW 1000 >>"
+        )
+        add(
+            b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
             b"/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
-            b"/CapHeight 880 /StemV 93 >>")
-        objs[font - 1] = (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light "
-                          b"/Encoding /UniGB-UTF16-H /DescendantFonts [" +
-                          str(descendant).encode() + b" 0 R] >>")
+            b"/CapHeight 880 /StemV 93 >>"
+        )
+        objs[font - 1] = (
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light "
+            b"/Encoding /UniGB-UTF16-H /DescendantFonts [" + str(descendant).encode() + b" 0 R] >>"
+        )
         pages_id = add(b"")
         kids = []
         for page in self.pages:
             for i, op in enumerate(page.ops):
                 if op.startswith("FOOTER "):
                     footer = _Page(page.width, page.height)
-                    footer.text(page.width / 2 - 40, page.height - self.margin / 2 - 4,
-                                f"第 {op.split()[1]} 页，共 {total} 页", 8)
+                    footer.text(
+                        page.width / 2 - 40,
+                        page.height - self.margin / 2 - 4,
+                        f"第 {op.split()[1]} 页，共 {total} 页",
+                        8,
+                    )
                     page.ops[i] = footer.ops[0]
             ops = "\n".join(page.ops)
             stream = zlib.compress(ops.encode("latin-1"))
-            content = add(b"<< /Length " + str(len(stream)).encode() +
-                          b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream")
-            kids.append(add(
-                f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {page.width:.2f} "
-                f"{page.height:.2f}] /Resources << /Font << /F1 {font} 0 R >> >> "
-                f"/Contents {content} 0 R >>".encode()))
-        objs[pages_id - 1] = (f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] "
-                              f"/Count {len(kids)} >>").encode()
+            content = add(
+                b"<< /Length "
+                + str(len(stream)).encode()
+                + b" /Filter /FlateDecode >>\nstream\n"
+                + stream
+                + b"\nendstream"
+            )
+            kids.append(
+                add(
+                    f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {page.width:.2f} "
+                    f"{page.height:.2f}] /Resources << /Font << /F1 {font} 0 R >> >> "
+                    f"/Contents {content} 0 R >>".encode()
+                )
+            )
+        objs[pages_id - 1] = (
+            f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
+        ).encode()
         catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode())
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
@@ -235,8 +286,9 @@ class Doc:
         out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
         for off in offsets:
             out += f"{off:010d} 00000 n \n".encode()
-        out += (f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\n"
-                f"startxref\n{xref}\n%%EOF\n").encode()
+        out += (
+            f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+        ).encode()
         path = Path(path)
         path.write_bytes(bytes(out))
         return path

@@ -1,4 +1,5 @@
 """Every corpus filing parses to its truth: cells F1 >= 0.995, amounts exact >= 0.999."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,9 @@ MIN_F1 = 0.995
 MIN_AMOUNTS = 0.999
 
 
-def test_scores_against_truth(corpus_name: str, parsed: dict[str, Any],
-                              truth: dict[str, Any], scorer: ModuleType) -> None:
+def test_scores_against_truth(
+    corpus_name: str, parsed: dict[str, Any], truth: dict[str, Any], scorer: ModuleType
+) -> None:
     # through JSON, as the scorer reads files: Decimals and dates must not leak out
     got = json.loads(json.dumps(parsed, ensure_ascii=False))
     result = scorer.score(truth, got)
@@ -41,6 +43,7 @@ def test_amounts_are_two_place_strings(parsed: dict[str, Any]) -> None:
         for row in table.get("rows") or []:
             for col in ("initial", "adjusted", "change"):
                 values = row.get(col)
-                for v in (values.values() if isinstance(values, dict) else [values]):
-                    assert v is None or (isinstance(v, str) and v.split(".")[1:] != []
-                                         and len(v.split(".")[1]) == 2), v
+                for v in values.values() if isinstance(values, dict) else [values]:
+                    assert v is None or (
+                        isinstance(v, str) and v.split(".")[1:] != [] and len(v.split(".")[1]) == 2
+                    ), v

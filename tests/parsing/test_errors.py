@@ -1,4 +1,5 @@
 """Bad input raises ParseError; a PDF without a text layer is reported, not failed."""
+
 from __future__ import annotations
 
 from pathlib import Path

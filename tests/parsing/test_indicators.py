@@ -1,4 +1,5 @@
 """parse_indicator_value: operator, number, unit, quantity and deadline of a target."""
+
 from __future__ import annotations
 
 import datetime
@@ -9,21 +10,25 @@ import pytest
 from filings.parsing import parse_indicator_value
 
 
-@pytest.mark.parametrize("text, operator, number, unit, quantity, quantity_unit", [
-    ("≥760次", "≥", "760", "次", "760", "次"),
-    ("≤13.6万元", "≤", "13.6", "万元", "136000", "元"),
-    ("=100%", "=", "100", "%", "100", "%"),
-    ("≤800元", "≤", "800", "元", "800", "元"),
-    (">=95%", "≥", "95", "%", "95", "%"),
-    ("＜5%", "<", "5", "%", "5", "%"),
-    ("≥9.8万人", "≥", "9.8", "万人", "98000", "人"),
-    ("1人", None, "1", "人", "1", "人"),
-    ("0", None, "0", None, "0", None),
-    ("≤3,625,222.38元", "≤", "3625222.38", "元", "3625222.38", "元"),
-    ("6000元/年/人", None, "6000", "元/年/人", "6000", "元/年/人"),
-])
-def test_numbers(text: str, operator: str | None, number: str, unit: str | None,
-                 quantity: str, quantity_unit: str | None) -> None:
+@pytest.mark.parametrize(
+    "text, operator, number, unit, quantity, quantity_unit",
+    [
+        ("≥760次", "≥", "760", "次", "760", "次"),
+        ("≤13.6万元", "≤", "13.6", "万元", "136000", "元"),
+        ("=100%", "=", "100", "%", "100", "%"),
+        ("≤800元", "≤", "800", "元", "800", "元"),
+        (">=95%", "≥", "95", "%", "95", "%"),
+        ("＜5%", "<", "5", "%", "5", "%"),
+        ("≥9.8万人", "≥", "9.8", "万人", "98000", "人"),
+        ("1人", None, "1", "人", "1", "人"),
+        ("0", None, "0", None, "0", None),
+        ("≤3,625,222.38元", "≤", "3625222.38", "元", "3625222.38", "元"),
+        ("6000元/年/人", None, "6000", "元/年/人", "6000", "元/年/人"),
+    ],
+)
+def test_numbers(
+    text: str, operator: str | None, number: str, unit: str | None, quantity: str, quantity_unit: str | None
+) -> None:
     got = parse_indicator_value(text)
     assert got is not None
     assert got["operator"] == operator
@@ -34,15 +39,18 @@ def test_numbers(text: str, operator: str | None, number: str, unit: str | None,
     assert got["deadline"] is None
 
 
-@pytest.mark.parametrize("text, year, deadline", [
-    ("2025年12月31日前", None, datetime.date(2025, 12, 31)),
-    ("2025年12月底前", None, datetime.date(2025, 12, 31)),
-    ("2024年6月底前", None, datetime.date(2024, 6, 30)),
-    ("12月底前", 2025, datetime.date(2025, 12, 31)),
-    ("≤2023年末", None, datetime.date(2023, 12, 31)),
-    ("2025年底前", None, datetime.date(2025, 12, 31)),
-    ("6月30日前", 2026, datetime.date(2026, 6, 30)),
-])
+@pytest.mark.parametrize(
+    "text, year, deadline",
+    [
+        ("2025年12月31日前", None, datetime.date(2025, 12, 31)),
+        ("2025年12月底前", None, datetime.date(2025, 12, 31)),
+        ("2024年6月底前", None, datetime.date(2024, 6, 30)),
+        ("12月底前", 2025, datetime.date(2025, 12, 31)),
+        ("≤2023年末", None, datetime.date(2023, 12, 31)),
+        ("2025年底前", None, datetime.date(2025, 12, 31)),
+        ("6月30日前", 2026, datetime.date(2026, 6, 30)),
+    ],
+)
 def test_deadlines(text: str, year: int | None, deadline: datetime.date) -> None:
     got = parse_indicator_value(text, year=year)
     assert got is not None and got["deadline"] == deadline

@@ -1,4 +1,5 @@
 """The parser package stays plain Python: no module of it imports Django."""
+
 from __future__ import annotations
 
 import ast
@@ -22,7 +23,8 @@ def test_package_has_modules() -> None:
 
 
 def test_no_module_imports_django() -> None:
-    offenders = {str(p.relative_to(PACKAGE)): sorted(n for n in _imports(p)
-                                                     if n.split(".")[0] == "django")
-                 for p in PACKAGE.rglob("*.py")}
+    offenders = {
+        str(p.relative_to(PACKAGE)): sorted(n for n in _imports(p) if n.split(".")[0] == "django")
+        for p in PACKAGE.rglob("*.py")
+    }
     assert {k: v for k, v in offenders.items() if v} == {}

@@ -1,4 +1,5 @@
 """Table kinds, department, year and stage from titles; row labels and code joining."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,90 +24,119 @@ from filings.parsing.titles import (
 )
 
 
-@pytest.mark.parametrize("title, kind", [
-    ("遵义市人力资源和社会保障局2024年部门预算调整部门收支总体情况批复表", SUMMARY),
-    ("部门收支总体情况表", SUMMARY),
-    ("2025年收支预算总表", SUMMARY),
-    ("遵义市人力资源和社会保障局2024年部门预算调整一般公共预算支出批复表（功能分类科目）",
-     FUNCTIONAL),
-    ("一般公共预算支出表（功能分类科目）", FUNCTIONAL),
-    ("某局2025年支出功能分类预算表", FUNCTIONAL),
-    ("一般公共预算支出表", FUNCTIONAL),
-    ("遵义市人力资源和社会保障局2024年部门预算调整项目支出批复表", PROJECT),
-    ("项目支出表", PROJECT),
-    ("遵义市人力资源和社会保障局2024年部门市级转移支付预算调整批复表", TRANSFER),
-    ("遵义市人力资源和社会保障局2024年部门预算调整部门整体支出绩效目标批复表",
-     DEPARTMENT_PERFORMANCE),
-    ("遵义市就业局2024年部门预算调整项目支出绩效目标批复表", PROJECT_PERFORMANCE),
-    ("项目支出绩效目标批复表", PROJECT_PERFORMANCE),
-    ("一般公共预算基本支出表（经济分类科目）", IGNORED),
-    ("一般公共预算“三公”经费支出表", IGNORED),
-    ("财政拨款收支总体情况表", IGNORED),
-    ("政府采购预算表", IGNORED),
-])
+@pytest.mark.parametrize(
+    "title, kind",
+    [
+        ("遵义市人力资源和社会保障局2024年部门预算调整部门收支总体情况批复表", SUMMARY),
+        ("部门收支总体情况表", SUMMARY),
+        ("2025年收支预算总表", SUMMARY),
+        ("遵义市人力资源和社会保障局2024年部门预算调整一般公共预算支出批复表（功能分类科目）", FUNCTIONAL),
+        ("一般公共预算支出表（功能分类科目）", FUNCTIONAL),
+        ("某局2025年支出功能分类预算表", FUNCTIONAL),
+        ("一般公共预算支出表", FUNCTIONAL),
+        ("遵义市人力资源和社会保障局2024年部门预算调整项目支出批复表", PROJECT),
+        ("项目支出表", PROJECT),
+        ("遵义市人力资源和社会保障局2024年部门市级转移支付预算调整批复表", TRANSFER),
+        ("遵义市人力资源和社会保障局2024年部门预算调整部门整体支出绩效目标批复表", DEPARTMENT_PERFORMANCE),
+        ("遵义市就业局2024年部门预算调整项目支出绩效目标批复表", PROJECT_PERFORMANCE),
+        ("项目支出绩效目标批复表", PROJECT_PERFORMANCE),
+        ("一般公共预算基本支出表（经济分类科目）", IGNORED),
+        ("一般公共预算“三公”经费支出表", IGNORED),
+        ("财政拨款收支总体情况表", IGNORED),
+        ("政府采购预算表", IGNORED),
+    ],
+)
 def test_title_kind(title: str, kind: str) -> None:
     assert title_kind(title) == kind
     assert looks_like_title(title)
 
 
-@pytest.mark.parametrize("text", [
-    "单位：万元", "注：1.本表填报预算部门在市本级列支的所有项目支出调整情况。",
-    "考试考务经费", "第 3 页，共 16 页", "附表1",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "单位：万元",
+        "注：1.本表填报预算部门在市本级列支的所有项目支出调整情况。",
+        "考试考务经费",
+        "第 3 页，共 16 页",
+        "附表1",
+    ],
+)
 def test_not_titles(text: str) -> None:
     assert not looks_like_title(text)
 
 
-@pytest.mark.parametrize("title, subtitle, org, year, adjustment", [
-    ("遵义市人力资源和社会保障局2024年部门预算调整部门收支总体情况批复表", None,
-     "遵义市人力资源和社会保障局", 2024, True),
-    ("遵义市就业局2024年部门预算调整项目支出绩效目标批复表", None, "遵义市就业局", 2024,
-     True),
-    ("项目支出绩效目标批复表", "(2025年度)", None, 2025, False),
-    ("项目支出绩效目标批复表", "（2026年度）", None, 2026, False),
-])
-def test_title_facts(title: str, subtitle: str | None, org: str | None, year: int,
-                     adjustment: bool) -> None:
+@pytest.mark.parametrize(
+    "title, subtitle, org, year, adjustment",
+    [
+        (
+            "遵义市人力资源和社会保障局2024年部门预算调整部门收支总体情况批复表",
+            None,
+            "遵义市人力资源和社会保障局",
+            2024,
+            True,
+        ),
+        ("遵义市就业局2024年部门预算调整项目支出绩效目标批复表", None, "遵义市就业局", 2024, True),
+        ("项目支出绩效目标批复表", "(2025年度)", None, 2025, False),
+        ("项目支出绩效目标批复表", "（2026年度）", None, 2026, False),
+    ],
+)
+def test_title_facts(title: str, subtitle: str | None, org: str | None, year: int, adjustment: bool) -> None:
     facts = title_facts(title, subtitle)
     assert (facts.org, facts.year, facts.adjustment) == (org, year, adjustment)
 
 
-@pytest.mark.parametrize("printed, clean", [
-    ("[164]黔南布依族苗族自治州人力资源和社会保障局", "黔南布依族苗族自治州人力资源和社会保障局"),
-    ("遵义市人力资源和社会保障局[164]", "遵义市人力资源和社会保障局"),
-    ("【208】毕节市人力资源和社会保障局", "毕节市人力资源和社会保障局"),
-    ("遵义市人力资源和社会保障局", "遵义市人力资源和社会保障局"),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "printed, clean",
+    [
+        ("[164]黔南布依族苗族自治州人力资源和社会保障局", "黔南布依族苗族自治州人力资源和社会保障局"),
+        ("遵义市人力资源和社会保障局[164]", "遵义市人力资源和社会保障局"),
+        ("【208】毕节市人力资源和社会保障局", "毕节市人力资源和社会保障局"),
+        ("遵义市人力资源和社会保障局", "遵义市人力资源和社会保障局"),
+        ("", None),
+    ],
+)
 def test_clean_org(printed: str, clean: str | None) -> None:
     assert clean_org(printed) == clean
 
 
 def test_department_is_the_majority() -> None:
-    assert majority(["遵义市人力资源和社会保障局", "遵义市就业局", None,
-                     "遵义市人力资源和社会保障局"]) == "遵义市人力资源和社会保障局"
+    assert (
+        majority(["遵义市人力资源和社会保障局", "遵义市就业局", None, "遵义市人力资源和社会保障局"])
+        == "遵义市人力资源和社会保障局"
+    )
     assert majority([None, ""]) is None
 
 
-@pytest.mark.parametrize("label, level, name", [
-    ("合计", "total", "合计"),
-    ("一、一般公共预算", "section", "一般公共预算"),
-    ("(一)考试考务经费", "item", "考试考务经费"),
-    ("（十二）贫困地区脱贫培训补贴资金", "item", "贫困地区脱贫培训补贴资金"),
-    ("(一) 考试考务经费", "item", "考试考务经费"),
-    ("1.某某经费", "subitem", "某某经费"),
-    ("2024年优秀村(社区)干部专项招聘考试经费", "plain", "2024年优秀村(社区)干部专项招聘考试经费"),
-    ("96567人才服务热线", "plain", "96567人才服务热线"),
-])
+@pytest.mark.parametrize(
+    "label, level, name",
+    [
+        ("合计", "total", "合计"),
+        ("一、一般公共预算", "section", "一般公共预算"),
+        ("(一)考试考务经费", "item", "考试考务经费"),
+        ("（十二）贫困地区脱贫培训补贴资金", "item", "贫困地区脱贫培训补贴资金"),
+        ("(一) 考试考务经费", "item", "考试考务经费"),
+        ("1.某某经费", "subitem", "某某经费"),
+        ("2024年优秀村(社区)干部专项招聘考试经费", "plain", "2024年优秀村(社区)干部专项招聘考试经费"),
+        ("96567人才服务热线", "plain", "96567人才服务热线"),
+    ],
+)
 def test_labels(label: str, level: str, name: str) -> None:
     assert label_level(label) == level
     assert strip_numbering(label) == name
 
 
-@pytest.mark.parametrize("label, placeholder", [
-    ("XXX项目", True), (".....", True), ("……", True), ("xx单位", True),
-    ("考试考务经费", False), ("X射线设备购置", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "label, placeholder",
+    [
+        ("XXX项目", True),
+        (".....", True),
+        ("……", True),
+        ("xx单位", True),
+        ("考试考务经费", False),
+        ("X射线设备购置", False),
+        ("", False),
+    ],
+)
 def test_placeholders(label: str, placeholder: bool) -> None:
     assert is_placeholder(label) == placeholder
 

@@ -22,12 +22,18 @@ from .factories import (
 
 
 def test_change_mismatch_in_a_wan_yuan_table_names_printed_and_expected() -> None:
-    doc = filing(project_list(
-        item("考试考务经费", 7233100, 9534400, 2301300 + 10000),
-    ))
+    doc = filing(
+        project_list(
+            item("考试考务经费", 7233100, 9534400, 2301300 + 10000),
+        )
+    )
     [f] = findings(doc, "arith.change")
     assert (f.anomaly_class, f.table_kind, f.key, f.row_index) == (
-        "change_mismatch", "project_expenditure", "考试考务经费", 0)
+        "change_mismatch",
+        "project_expenditure",
+        "考试考务经费",
+        0,
+    )
     assert f.printed == Decimal("2311300.00") and f.expected == Decimal("2301300.00")
     assert f.message == "增减数印为 231.13 万元，应为 953.44 − 723.31 = 230.13 万元"
     assert f.severity == "error"
@@ -50,26 +56,29 @@ def test_change_step_follows_the_unit_field() -> None:
 
 
 def test_change_blank_counts_as_zero() -> None:
-    doc = filing(project_list(
-        item("不变", 731000, 731000, None),
-        item("新增", None, 560000, 560000),
-        item("取消", 50000, None, -50000),
-    ))
+    doc = filing(
+        project_list(
+            item("不变", 731000, 731000, None),
+            item("新增", None, 560000, 560000),
+            item("取消", 50000, None, -50000),
+        )
+    )
     assert keys(doc, "arith.change") == []
 
 
 def test_change_on_functional_rows_per_column_and_summary_rows() -> None:
     doc = filing(
-        functional(fn_row("2080101", "行政运行", (100, 100, None), (150, 140, 10),
-                          (50, 40, 11))),
+        functional(fn_row("2080101", "行政运行", (100, 100, None), (150, 140, 10), (50, 40, 11))),
         summary(("income", "一、一般公共预算财政拨款收入", 100, 150, 49)),
     )
     found = findings(doc, "arith.change")
     assert {(f.table_kind, f.key) for f in found} == {
-        ("functional_expenditure", "2080101"), ("income_expense_summary",
-                                               "一、一般公共预算财政拨款收入")}
+        ("functional_expenditure", "2080101"),
+        ("income_expense_summary", "一、一般公共预算财政拨款收入"),
+    }
     assert [f.cells for f in found if f.table_kind == "functional_expenditure"] == [
-        ("initial.project", "adjusted.project", "change.project")]
+        ("initial.project", "adjusted.project", "change.project")
+    ]
 
 
 def test_original_filing_without_adjustment_columns_is_not_checked() -> None:
@@ -81,13 +90,14 @@ def test_original_filing_without_adjustment_columns_is_not_checked() -> None:
 
 
 def test_split_total_must_equal_basic_plus_project() -> None:
-    doc = filing(functional(
-        fn_row("205", "教育支出", (300, 100, 200), (300, 100, 200), (0, 0, 0)),
-        fn_row("20503", "职业教育", (301, 100, 200), (300, 100, 200), (0, 0, 0)),
-    ))
+    doc = filing(
+        functional(
+            fn_row("205", "教育支出", (300, 100, 200), (300, 100, 200), (0, 0, 0)),
+            fn_row("20503", "职业教育", (301, 100, 200), (300, 100, 200), (0, 0, 0)),
+        )
+    )
     [f] = findings(doc, "arith.split")
-    assert (f.key, f.cells) == ("20503", ("initial.total", "initial.basic",
-                                          "initial.project"))
+    assert (f.key, f.cells) == ("20503", ("initial.total", "initial.basic", "initial.project"))
     assert "基本支出 100.00 + 项目支出 200.00 = 300.00 元" in f.message
 
 
@@ -100,24 +110,31 @@ def test_split_skips_rows_without_parts() -> None:
 
 
 def test_project_funds_total_must_equal_fiscal_plus_non_fiscal() -> None:
-    bad = targets("基础养老金", unit="元", fund_sides={
-        "initial": {"total": "32981100.00", "fiscal": "29683000.00",
-                    "non_fiscal": "0.00"},
-        "adjusted": None})
-    good = targets("参保缴费补贴", unit="元", fund_sides={
-        "initial": {"total": "50000.00", "fiscal": None, "non_fiscal": "50000.00"},
-        "adjusted": None})
+    bad = targets(
+        "基础养老金",
+        unit="元",
+        fund_sides={
+            "initial": {"total": "32981100.00", "fiscal": "29683000.00", "non_fiscal": "0.00"},
+            "adjusted": None,
+        },
+    )
+    good = targets(
+        "参保缴费补贴",
+        unit="元",
+        fund_sides={
+            "initial": {"total": "50000.00", "fiscal": None, "non_fiscal": "50000.00"},
+            "adjusted": None,
+        },
+    )
     doc = filing(bad, good, stage="original")
     [f] = findings(doc, "arith.funds_split")
-    assert (f.anomaly_class, f.table_kind, f.key) == (
-        "split_mismatch", "project_performance", "基础养老金")
+    assert (f.anomaly_class, f.table_kind, f.key) == ("split_mismatch", "project_performance", "基础养老金")
     assert f.row_index is None and f.cells[0] == "funds.initial.total"
 
 
 def test_department_funds_total_is_basic_plus_project_plus_other() -> None:
     # 11351.7986 万元 against parts summing to 11351.80: within one step.
-    ok = department((152340200, 37230100, 75060100), (113517986, 41180100, 47553700),
-                    other=24784200)
+    ok = department((152340200, 37230100, 75060100), (113517986, 41180100, 47553700), other=24784200)
     ok["funds"]["initial"]["other"] = "40050000.00"
     bad = department((100000, 30000, 60000), None, other=0)
     assert keys(filing(ok), "arith.funds_split") == []
@@ -207,7 +224,8 @@ def test_section_sum_in_transfer_table_and_items_without_section_field() -> None
     found = findings(filing(bad), "arith.section_sum")
     assert [(f.table_kind, f.key, f.cells) for f in found] == [
         ("transfer_payment", "合计", ("initial",)),
-        ("transfer_payment", "合计", ("change",))]
+        ("transfer_payment", "合计", ("change",)),
+    ]
 
 
 # ------------------------------------------------------------------ arith.summary_sum / balance
@@ -266,12 +284,10 @@ def test_grand_total_found_by_its_word_without_the_subtotal_flag() -> None:
 def test_balance_income_total_equals_expense_total() -> None:
     assert keys(filing(_summary()), "arith.balance") == []
     # Both totals wrong by the same amount: a sum_mismatch each, yet balanced.
-    assert keys(filing(_summary(income_total=1700, expense_total=1700)),
-                "arith.balance") == []
+    assert keys(filing(_summary(income_total=1700, expense_total=1700)), "arith.balance") == []
 
 
 def test_balance_mismatch_reported_on_income_total() -> None:
     table = _summary(expense_total=1650)
     [f] = findings(filing(table), "arith.balance")
-    assert (f.anomaly_class, f.key, f.cells) == ("balance_mismatch", "收入总计",
-                                                ("initial",))
+    assert (f.anomaly_class, f.key, f.cells) == ("balance_mismatch", "收入总计", ("initial",))

@@ -19,8 +19,7 @@ from review.rules import run_rules, to_anomalies_json
 
 ROOT = Path(__file__).resolve().parents[2]
 TRUTH_DIR = ROOT / "tests" / "corpus" / "truth"
-FILINGS = sorted(p for p in TRUTH_DIR.glob("*.json")
-                 if not p.name.endswith(".anomalies.json"))
+FILINGS = sorted(p for p in TRUTH_DIR.glob("*.json") if not p.name.endswith(".anomalies.json"))
 MIN_PRECISION = 0.9
 
 
@@ -34,8 +33,7 @@ def test_the_corpus_is_there() -> None:
 
 
 @pytest.mark.parametrize("truth_path", FILINGS, ids=lambda p: p.stem)
-def test_rules_find_the_truth_anomalies(scorer: ModuleType, truth_path: Path,
-                                        tmp_path: Path) -> None:
+def test_rules_find_the_truth_anomalies(scorer: ModuleType, truth_path: Path, tmp_path: Path) -> None:
     truth = _load(scorer, truth_path, scorer.FILING_SCHEMA)
     expected_path = truth_path.with_name(truth_path.stem + ".anomalies.json")
     expected = _load(scorer, expected_path, scorer.ANOMALY_SCHEMA)

@@ -20,7 +20,8 @@ def test_missing_output_kind_on_one_side() -> None:
     found = findings(doc, "ind.missing_kind")
     assert [(f.anomaly_class, f.key, f.cells) for f in found] == [
         ("missing_indicator", "技工院校学生资助资金", ("indicators.initial",)),
-        ("missing_indicator", "技工院校学生资助资金", ("indicators.adjusted",))]
+        ("missing_indicator", "技工院校学生资助资金", ("indicators.adjusted",)),
+    ]
     assert "产出/时效" in found[0].message
 
 
@@ -49,13 +50,12 @@ def test_side_without_any_indicator_is_not_judged() -> None:
 
 
 def test_cost_cap_above_funds() -> None:
-    rows = _replace(complete(), "成本",
-                    indicator("产出", "成本", ("项目实施成本", "≤20.25万元"), None))
-    doc = filing(targets("三支一扶人员教育经费", 200000, "none", unit="元",
-                         indicators=rows), stage="original")
+    rows = _replace(complete(), "成本", indicator("产出", "成本", ("项目实施成本", "≤20.25万元"), None))
+    doc = filing(
+        targets("三支一扶人员教育经费", 200000, "none", unit="元", indicators=rows), stage="original"
+    )
     [f] = findings(doc, "ind.cost_cap")
-    assert (f.anomaly_class, f.key, f.row_index) == (
-        "cost_exceeds_funds", "三支一扶人员教育经费", 3)
+    assert (f.anomaly_class, f.key, f.row_index) == ("cost_exceeds_funds", "三支一扶人员教育经费", 3)
     assert f.printed == Decimal("202500.00") and f.expected == Decimal("200000.00")
 
 
@@ -71,33 +71,37 @@ def test_cost_cap_equal_to_funds_or_per_unit_or_not_a_cap_is_fine() -> None:
 
 def test_cost_cap_beyond_what_the_printed_funds_can_stand_for() -> None:
     # 2027.13 万元 stands for at most 20,271,349.99 元; a cap of 20,271,356.36 is over.
-    over = [indicator("产出", "成本", ("代收代付总金额", "≤20000000元"),
-                      ("代收代付总金额", "≤20271356.36元"))]
-    within = [indicator("产出", "成本", ("代收代付总金额", "≤20000000元"),
-                        ("代收代付总金额", "≤20271349元"))]
-    assert keys(filing(targets("甲", 20000000, 20271300, indicators=complete() + over)),
-                "ind.cost_cap") == ["甲"]
-    assert keys(filing(targets("甲", 20000000, 20271300, indicators=complete() + within)),
-                "ind.cost_cap") == []
+    over = [
+        indicator("产出", "成本", ("代收代付总金额", "≤20000000元"), ("代收代付总金额", "≤20271356.36元"))
+    ]
+    within = [indicator("产出", "成本", ("代收代付总金额", "≤20000000元"), ("代收代付总金额", "≤20271349元"))]
+    assert keys(filing(targets("甲", 20000000, 20271300, indicators=complete() + over)), "ind.cost_cap") == [
+        "甲"
+    ]
+    assert (
+        keys(filing(targets("甲", 20000000, 20271300, indicators=complete() + within)), "ind.cost_cap") == []
+    )
 
 
 # ------------------------------------------------------------------ ind.targets_without_funds
 
 
 def test_funds_cut_to_zero_while_quantity_targets_stay() -> None:
-    rows = _replace(complete(), "数量", indicator(
-        "产出", "数量", ("在岗人数", "193人"), ("在岗人数", "193人")))
+    rows = _replace(
+        complete(), "数量", indicator("产出", "数量", ("在岗人数", "193人"), ("在岗人数", "193人"))
+    )
     doc = filing(targets("三支一扶补助资金", 1630000, 0, indicators=rows))
     [f] = findings(doc, "ind.targets_without_funds")
     assert (f.anomaly_class, f.key, f.cells[1]) == (
-        "targets_without_funds", "三支一扶补助资金", "funds.adjusted.total")
+        "targets_without_funds",
+        "三支一扶补助资金",
+        "funds.adjusted.total",
+    )
 
 
 def test_zero_funds_with_zero_quantities_or_funds_present_is_fine() -> None:
-    zeroed = _replace(complete(), "数量", indicator(
-        "产出", "数量", ("站点数", "≥1个"), ("站点数", "≥0个")))
-    assert keys(filing(targets("甲", 100000, 0, indicators=zeroed)),
-                "ind.targets_without_funds") == []
+    zeroed = _replace(complete(), "数量", indicator("产出", "数量", ("站点数", "≥1个"), ("站点数", "≥0个")))
+    assert keys(filing(targets("甲", 100000, 0, indicators=zeroed)), "ind.targets_without_funds") == []
     assert keys(filing(targets("乙", 100000, 100000)), "ind.targets_without_funds") == []
 
 
@@ -123,20 +127,22 @@ def test_rates_that_can_hold() -> None:
 
 
 def test_template_placeholders_and_empty_values() -> None:
-    rows = [indicator("产出", "数量", ("数量1", None), ("单位高层次人才人员数", "1人")),
-            indicator("产出", "质量", ("质量1", ""), ("足额发放", "100%")),
-            indicator("满意度", "服务对象满意度", ("学员满意度", "XXX"), ("满意度", "≥95%"))]
-    found = findings(filing(targets("人才专项项目", None, 6000, indicators=rows)),
-                     "ind.placeholder")
+    rows = [
+        indicator("产出", "数量", ("数量1", None), ("单位高层次人才人员数", "1人")),
+        indicator("产出", "质量", ("质量1", ""), ("足额发放", "100%")),
+        indicator("满意度", "服务对象满意度", ("学员满意度", "XXX"), ("满意度", "≥95%")),
+    ]
+    found = findings(filing(targets("人才专项项目", None, 6000, indicators=rows)), "ind.placeholder")
     assert [(f.key, f.row_index, f.cells[0]) for f in found] == [
-        ("人才专项项目", 0, "initial.name"), ("人才专项项目", 1, "initial.name"),
-        ("人才专项项目", 2, "initial.name")]
+        ("人才专项项目", 0, "initial.name"),
+        ("人才专项项目", 1, "initial.name"),
+        ("人才专项项目", 2, "initial.name"),
+    ]
     assert all(f.anomaly_class == "indicator_value_invalid" for f in found)
 
 
 def test_filled_indicators_are_fine() -> None:
-    rows = complete() + [indicator("满意度", "服务对象满意度", ("服务对象满意度", "≥90%"),
-                                   None)]
+    rows = complete() + [indicator("满意度", "服务对象满意度", ("服务对象满意度", "≥90%"), None)]
     assert keys(filing(targets("甲", indicators=rows)), "ind.placeholder") == []
 
 
@@ -159,27 +165,30 @@ def test_written_or_blank_goals_are_fine() -> None:
 
 
 def test_deadline_before_the_budget_year() -> None:
-    cases = [("2023年12月前各项工作完成率", "≥90%"),
-             ("完成时间", "2023年12月31日前"),
-             ("发放时间", "2023年底前"),
-             ("支出时间", "≤2023年末")]
+    cases = [
+        ("2023年12月前各项工作完成率", "≥90%"),
+        ("完成时间", "2023年12月31日前"),
+        ("发放时间", "2023年底前"),
+        ("支出时间", "≤2023年末"),
+    ]
     for name, value in cases:
         rows = _replace(complete(), "时效", indicator("产出", "时效", (name, value), None))
-        [f] = findings(filing(targets("甲", indicators=rows), year=2024),
-                       "ind.stale_deadline")
+        [f] = findings(filing(targets("甲", indicators=rows), year=2024), "ind.stale_deadline")
         assert (f.anomaly_class, f.key) == ("stale_deadline", "甲"), name
 
 
 def test_deadlines_inside_or_after_the_budget_year_are_fine() -> None:
-    rows = [indicator("产出", "时效", (name, value), None) for name, value in [
-        ("2024年1-6月各项工作任务完成率达到", "≥55%"),
-        ("完成时间", "2024年12月底前"),
-        ("完成年度", "=2024年度"),
-        ("计划于2025年12月建成投用率", "≥90%"),
-        ("资金在规定时间内下达率", "≥95%"),
-    ]]
-    assert keys(filing(targets("甲", indicators=rows), year=2024),
-                "ind.stale_deadline") == []
+    rows = [
+        indicator("产出", "时效", (name, value), None)
+        for name, value in [
+            ("2024年1-6月各项工作任务完成率达到", "≥55%"),
+            ("完成时间", "2024年12月底前"),
+            ("完成年度", "=2024年度"),
+            ("计划于2025年12月建成投用率", "≥90%"),
+            ("资金在规定时间内下达率", "≥95%"),
+        ]
+    ]
+    assert keys(filing(targets("甲", indicators=rows), year=2024), "ind.stale_deadline") == []
 
 
 def test_stale_deadline_in_the_department_table() -> None:
@@ -190,27 +199,36 @@ def test_stale_deadline_in_the_department_table() -> None:
 
 def test_deadline_outside_a_timeliness_indicator_is_not_judged() -> None:
     rows = [indicator("产出", "数量", ("2023年结转项目数", "≥1个"), None)]
-    assert keys(filing(targets("甲", indicators=rows), year=2024),
-                "ind.stale_deadline") == []
+    assert keys(filing(targets("甲", indicators=rows), year=2024), "ind.stale_deadline") == []
 
 
 # ------------------------------------------------------------------ warnings of our own
 
 
 def test_quantity_target_changed_more_than_twofold() -> None:
-    rows = [indicator("产出指标", "数量指标", ("开展就业招聘活动场次", "≥760次"),
-                      ("开展就业招聘活动场次", "≥11次")),
-            indicator("产出指标", "数量指标", ("开展社保政策宣传活动次数", "≥20次"),
-                      ("开展社保政策宣传活动次数", "≥30次"))]
-    found = findings(filing(department((100, 50, 50), (100, 50, 50),
-                                       indicators=rows)), "ind.target_change_large")
+    rows = [
+        indicator(
+            "产出指标", "数量指标", ("开展就业招聘活动场次", "≥760次"), ("开展就业招聘活动场次", "≥11次")
+        ),
+        indicator(
+            "产出指标",
+            "数量指标",
+            ("开展社保政策宣传活动次数", "≥20次"),
+            ("开展社保政策宣传活动次数", "≥30次"),
+        ),
+    ]
+    found = findings(
+        filing(department((100, 50, 50), (100, 50, 50), indicators=rows)), "ind.target_change_large"
+    )
     assert [(f.anomaly_class, f.severity, f.key, f.row_index) for f in found] == [
-        ("target_change_large", "warning", "部门整体", 0)]
+        ("target_change_large", "warning", "部门整体", 0)
+    ]
 
 
 def test_funds_cut_while_targets_raised() -> None:
-    rows = complete() + [indicator("产出", "数量", ("工伤鉴定人数", "≥3932人次"),
-                                   ("工伤鉴定人数", "≥5000人次"))]
+    rows = complete() + [
+        indicator("产出", "数量", ("工伤鉴定人数", "≥3932人次"), ("工伤鉴定人数", "≥5000人次"))
+    ]
     cut = filing(targets("甲", 2858800, 1675200, indicators=rows))
     raised = filing(targets("甲", 2858800, 2958800, indicators=rows))
     [f] = findings(cut, "ind.funds_cut_targets_raised")

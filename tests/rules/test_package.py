@@ -16,8 +16,18 @@ from .factories import filing, item, project_list, targets
 
 PACKAGE_DIR = Path(rules_pkg.__file__).parent
 TEST_DIR = Path(__file__).parent
-ALLOWED_ROOTS = {"__future__", "collections", "dataclasses", "decimal", "difflib", "enum",
-                 "functools", "re", "typing", "unicodedata"}
+ALLOWED_ROOTS = {
+    "__future__",
+    "collections",
+    "dataclasses",
+    "decimal",
+    "difflib",
+    "enum",
+    "functools",
+    "re",
+    "typing",
+    "unicodedata",
+}
 
 
 def _imports(path: Path) -> list[tuple[str, int]]:
@@ -51,8 +61,9 @@ def test_registry_ids_classes_and_severities() -> None:
 
 
 def test_every_rule_has_a_unit_test() -> None:
-    text = "".join(p.read_text(encoding="utf-8") for p in TEST_DIR.glob("test_*.py")
-                   if p.name != Path(__file__).name)
+    text = "".join(
+        p.read_text(encoding="utf-8") for p in TEST_DIR.glob("test_*.py") if p.name != Path(__file__).name
+    )
     untested = [r for r in RULES if f'"{r}"' not in text]
     assert untested == []
 
@@ -78,8 +89,7 @@ def test_run_rules_does_not_change_the_document() -> None:
 
 def test_anomalies_report_has_one_entry_per_class_table_key() -> None:
     # A wrong figure in two columns of one row is one anomaly, two findings.
-    doc = filing(project_list(item("甲", 1000000, 2000000, 500000),
-                              item("乙", 1000000, 2000000, 1000000)))
+    doc = filing(project_list(item("甲", 1000000, 2000000, 500000), item("乙", 1000000, 2000000, 1000000)))
     doc["tables"][0]["rows"][0]["change"] = "500000.00"
     doc["tables"][0]["rows"][0]["adjusted"] = "2000000.00"
     findings = run_rules(doc)
@@ -94,11 +104,33 @@ def test_anomalies_report_has_one_entry_per_class_table_key() -> None:
 
 def test_empty_or_odd_documents_do_not_crash() -> None:
     assert run_rules({}) == []
-    assert run_rules({"tables": [{"kind": "project_expenditure", "rows": None},
-                                 {"kind": "project_performance"}, "junk"]}) == []
+    assert (
+        run_rules(
+            {
+                "tables": [
+                    {"kind": "project_expenditure", "rows": None},
+                    {"kind": "project_performance"},
+                    "junk",
+                ]
+            }
+        )
+        == []
+    )
 
 
 def test_finding_fields() -> None:
     names = {f.name for f in dataclasses.fields(Finding)}
-    assert {"rule_id", "anomaly_class", "severity", "table_kind", "table_index", "key",
-            "row_index", "cells", "message", "printed", "expected", "detail"} <= names
+    assert {
+        "rule_id",
+        "anomaly_class",
+        "severity",
+        "table_kind",
+        "table_index",
+        "key",
+        "row_index",
+        "cells",
+        "message",
+        "printed",
+        "expected",
+        "detail",
+    } <= names

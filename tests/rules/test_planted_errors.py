@@ -19,15 +19,18 @@ from review.rules import run_rules, to_anomalies_json
 
 TRUTH_DIR = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "truth"
 ADJUSTMENTS = sorted(
-    p for p in TRUTH_DIR.glob("*.json")
+    p
+    for p in TRUTH_DIR.glob("*.json")
     if not p.name.endswith(".anomalies.json")
-    and json.loads(p.read_text(encoding="utf-8")).get("stage") == "adjustment")
+    and json.loads(p.read_text(encoding="utf-8")).get("stage") == "adjustment"
+)
 
 
 def _new(planted: dict[str, Any], truth: dict[str, Any]) -> set[tuple[str, str, str]]:
     """(class, table, key) of findings the planted document has and the truth has
     not; compared with their messages, so a row that was already wrong and now
     is wrong by another amount counts as new."""
+
     def findings(doc: dict[str, Any]) -> set[tuple[str, str, str, str]]:
         return {(f.anomaly_class, f.table_kind, f.key, f.message) for f in run_rules(doc)}
 
@@ -56,8 +59,14 @@ def truth(request: pytest.FixtureRequest) -> dict[str, Any]:
 def test_wrong_change_on_a_project_row(truth: dict[str, Any]) -> None:
     doc = copy.deepcopy(truth)
     table = _table(doc, "project_expenditure")
-    row = next(r for r in table["rows"] if not r["subtotal"] and r["initial"]
-               and r["adjusted"] and Decimal(r["initial"]) != Decimal(r["adjusted"]))
+    row = next(
+        r
+        for r in table["rows"]
+        if not r["subtotal"]
+        and r["initial"]
+        and r["adjusted"]
+        and Decimal(r["initial"]) != Decimal(r["adjusted"])
+    )
     row["change"] = _bump(row["change"], "10000")
     found = _new(doc, truth)
     assert ("change_mismatch", "project_expenditure", row["name"]) in found
@@ -68,8 +77,11 @@ def test_wrong_total_on_a_functional_item(truth: dict[str, Any]) -> None:
     doc = copy.deepcopy(truth)
     table = _table(doc, "functional_expenditure")
     codes = [r["code"] for r in table["rows"] if r["code"]]
-    row = next(r for r in table["rows"] if r["code"] and len(r["code"]) == 7
-               and r["initial"]["total"] and codes.count(r["code"]) == 1)
+    row = next(
+        r
+        for r in table["rows"]
+        if r["code"] and len(r["code"]) == 7 and r["initial"]["total"] and codes.count(r["code"]) == 1
+    )
     parent = next(c for c in (row["code"][:5], row["code"][:3]) if c in codes)
     row["initial"]["total"] = _bump(row["initial"]["total"], "1.00")
     found = _new(doc, truth)
@@ -81,9 +93,14 @@ def test_target_table_funds_differ_from_the_project_list(truth: dict[str, Any]) 
     doc = copy.deepcopy(truth)
     listed = {r["name"] for r in _table(doc, "project_expenditure")["rows"]}
     names = [t["project"] for t in doc["tables"] if t["kind"] == "project_performance"]
-    target = next(t for t in doc["tables"] if t["kind"] == "project_performance"
-                  and t["project"] in listed and names.count(t["project"]) == 1
-                  and t["funds"]["adjusted"]["total"])
+    target = next(
+        t
+        for t in doc["tables"]
+        if t["kind"] == "project_performance"
+        and t["project"] in listed
+        and names.count(t["project"]) == 1
+        and t["funds"]["adjusted"]["total"]
+    )
     funds = target["funds"]["adjusted"]
     funds["total"] = _bump(funds["total"], "10000")
     funds["fiscal"] = _bump(funds["fiscal"], "10000")
