@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import (
@@ -23,11 +24,13 @@ from .models import (
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
+    list_filter = ["created_at"]
     search_fields = ["name"]
+    filter_horizontal = ["reviewers"]
 
 
 @admin.register(Filing)
-class FilingAdmin(admin.ModelAdmin):
+class FilingAdmin(SimpleHistoryAdmin):
     list_display = ["department", "year", "stage", "version", "status", "updated_at"]
     list_filter = ["stage", "status", "year"]
     search_fields = ["department__name"]
@@ -143,3 +146,40 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["level1"]
     search_fields = ["initial_name", "adjusted_name", "target__project"]
     list_select_related = ["target"]
+
+
+class LineAdmin(admin.ModelAdmin):
+    list_select_related = ["table__filing__department"]
+    list_filter = ["table__kind"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rows come from the parser only
+
+
+@admin.register(SummaryLine)
+class SummaryLineAdmin(LineAdmin):
+    list_display = ["label", "side", "initial", "adjusted", "change", "page", "table"]
+    search_fields = ["label", "table__title"]
+
+
+@admin.register(FunctionalLine)
+class FunctionalLineAdmin(LineAdmin):
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "initial_total",
+        "adjusted_total",
+        "change_total",
+        "page",
+        "table",
+    ]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "table__title"]
+
+
+@admin.register(ProjectLine)
+class ProjectLineAdmin(LineAdmin):
+    list_display = ["name", "section", "is_subtotal", "initial", "adjusted", "change", "page", "table"]
+    list_filter = ["table__kind", "is_subtotal"]
+    search_fields = ["name", "label", "note", "table__title"]

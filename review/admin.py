@@ -1,12 +1,13 @@
-"""Admin for findings: searchable by message and key, filtered by class, severity and decision."""
+"""Admin for findings, flags, comments and sign-offs; findings and flags show their history."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Finding
+from .models import Comment, Finding, Flag, SignOff
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(SimpleHistoryAdmin):
     list_display = ["message", "anomaly_class", "severity", "table_kind", "key", "decision", "filing"]
     list_filter = ["severity", "anomaly_class", "decision", "table_kind"]
     search_fields = ["message", "key", "rule_id", "filing__department__name"]
@@ -28,3 +29,38 @@ class FindingAdmin(admin.ModelAdmin):
         "place",
         "created_at",
     ]
+
+
+@admin.register(Flag)
+class FlagAdmin(SimpleHistoryAdmin):
+    list_display = ["note", "table", "row_label", "decision", "created_by", "created_at", "filing"]
+    list_filter = ["decision", "created_at"]
+    search_fields = ["note", "reason", "row_label", "filing__department__name"]
+    list_select_related = ["filing__department", "table", "created_by"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["body", "author", "created_at", "filing"]
+    list_filter = ["created_at"]
+    search_fields = ["body", "filing__department__name"]
+    list_select_related = ["filing__department", "author"]
+
+
+@admin.register(SignOff)
+class SignOffAdmin(admin.ModelAdmin):
+    list_display = ["filing", "signed_by", "signed_at", "open_errors", "override_reason"]
+    list_filter = ["signed_at"]
+    search_fields = ["filing__department__name", "override_reason"]
+    list_select_related = ["filing__department", "signed_by"]
+    readonly_fields = [
+        "filing",
+        "signed_by",
+        "signed_at",
+        "document_sha256",
+        "open_errors",
+        "override_reason",
+    ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False  # a sign-off is a record

@@ -50,6 +50,12 @@ MATRIX = [
             "filings/performancetarget",
             "filings/indicator",
             "review/finding",
+            "review/flag",
+            "review/comment",
+            "review/signoff",
+            "filings/summaryline",
+            "filings/functionalline",
+            "filings/projectline",
         )
     ],
 ]
