@@ -62,17 +62,31 @@ _HEADER_WORDS = {
 }
 _HEADER_TAIL = re.compile(r"(预算数|预算|调整数|增减数|增减额|增减|变动数|执行数|金额|合计|数)$")
 _TOTAL_WORDS = {"合计", "小计", "总计"}
+# templates put the budget year before a column's name (`2024年年初预算数`) and the sign
+# convention inside it (`增（+）减（-）数`); neither changes what the column holds
+_YEAR_PREFIX = re.compile(r"^(19|20)\d{2}年度?")
+_JOINED = re.compile(r"[及和与、/]")
+_SIGNS = re.compile(r"\([+\-、/,，及和与]*\)")
+
+
+def header_text(text: str) -> str:
+    """A header cell's text as matched: NFKC, without a leading year or a `(+)`/`(-)` sign."""
+    return _SIGNS.sub("", _YEAR_PREFIX.sub("", nfkc(text)))
 
 
 def header_word(text: str) -> bool:
     """Whether a cell's text is a column header word (`年初预算数（万元）`, `科目编码`, …)."""
-    t = nfkc(text)
+    t = header_text(text)
     if unit_in(t) and len(t) <= 8 or t.startswith("单位:"):
         return True
     t = _UNIT_SUFFIX.sub("", t)
     if not t or any(ch.isdigit() for ch in t):
         return False
-    return t in _HEADER_WORDS or (len(t) <= 8 and bool(_HEADER_TAIL.search(t)))
+    if t in _HEADER_WORDS or (len(t) <= 8 and bool(_HEADER_TAIL.search(t))):
+        return True
+    # two header words under one cell: `科目编码及名称`, `编码/名称`
+    parts = _JOINED.split(t)
+    return len(parts) > 1 and all(p in _HEADER_WORDS for p in parts)
 
 
 def is_header_row(row: Row) -> bool:
@@ -100,7 +114,7 @@ class ColumnMap:
     def add(self, row: Row) -> None:
         for c in row.starting:
             if c.text:
-                self.cells.append(HeaderCell(c.x0, c.x1, c.top, nfkc(c.text)))
+                self.cells.append(HeaderCell(c.x0, c.x1, c.top, header_text(c.text)))
 
     def path(self, x: float) -> tuple[str, ...]:
         """Header texts above x, top to bottom."""
