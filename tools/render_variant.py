@@ -27,6 +27,7 @@ import argparse
 import copy
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -69,10 +70,15 @@ class Options:
     alt_headers: bool = False  # another template's header wording
     org_line: str | None = None  # `编制单位：…` on the unit line
     year: int | None = None
+    numbers: str = "comma"  # comma `1,234.00`, plain `1234.00`, paren `(1,234.00)` for negatives
+    unit_in_header: bool = False  # `年初预算数（万元）` instead of a `单位：` line
+    repeat_headers: bool = True  # header rows printed again on every page of a long table
 
 
-def head(opt: Options, word: str) -> str:
-    """A column header as this template words it."""
+def head(opt: Options, word: str, unit: str | None = None) -> str:
+    """A column header as this template words it (with the unit, if it goes there)."""
+    if unit and opt.unit_in_header:
+        return f"{head(opt, word)}（{unit}）"
     if not opt.alt_headers:
         return word
     year = f"{opt.year}年" if opt.year else ""
@@ -118,7 +124,8 @@ class Writer:
         if fmt:
             cell.number_format = fmt
             if isinstance(value, Decimal):
-                self._room_for(c, f"{value:,.{len(fmt.split('.')[-1])}f}")
+                places = len(fmt.split(";")[0].split(".")[-1])
+                self._room_for(c, f"({value:,.{places}f})")
 
     def _room_for(self, c: int, shown: str) -> None:
         """Widen a column that would print a number as `###`: a filing's author widens it too."""
@@ -152,6 +159,8 @@ class Writer:
         self.row += 1
 
     def unit_line(self, unit: str) -> None:
+        if self.opt.unit_in_header:
+            return
         if self.opt.org_line:
             c = self.ws.cell(row=self.row, column=1, value=f"编制单位：{self.opt.org_line}")
             c.font = self.font()
@@ -160,20 +169,39 @@ class Writer:
         c.alignment = Alignment(horizontal="right", vertical="center")
         self.row += 1
 
-    def fit(self, r: int, texts: list[tuple[int, int, str]]) -> None:
+    def fit(self, r: int, texts: list[tuple[int, int, str]], size: float | None = None) -> None:
         """Row height for wrapped text. LibreOffice does not grow rows of an imported XLSX to
         fit their text, so the height is set here: at least `--row-height`, never so low that
         a cell's text is clipped or spills over its neighbours."""
+        size = size or self.opt.size
         lines = 1
         for c0, c1, text in texts:
-            width = sum(self.widths[c - 1] for c in range(c0, c1 + 1))
-            # a width unit is about one digit; a CJK glyph takes about two (kept on the safe
-            # side: a row too tall costs nothing, one too low loses text)
-            per_line = max(1.0, (width - 1) * 0.9)
+            width = sum(self.widths[c - 1] for c in range(c0, min(c1, len(self.widths)) + 1))
+            # a width unit is about one digit at 9 pt; a CJK glyph takes about two (kept on
+            # the safe side: a row too tall costs nothing, one too low loses text)
+            per_line = max(1.0, (width - 1) * 0.9 * 9 / size)
             lines = max(lines, math.ceil(_text_width(text) / per_line))
         self.ws.row_dimensions[r].height = max(self.opt.row_height or 0,
                                                self.ws.row_dimensions[r].height or 0,
-                                               lines * self.opt.size * 1.4 + 3)
+                                               lines * size * 1.4 + 3)
+
+    def fit_all(self) -> None:
+        """Fit every row to the text of its cells that span one row (headers included)."""
+        spans = {(m.min_row, m.min_col): m for m in self.ws.merged_cells.ranges}
+        inside = {(r, c) for m in self.ws.merged_cells.ranges
+                  for r in range(m.min_row, m.max_row + 1)
+                  for c in range(m.min_col, m.max_col + 1)} - set(spans)
+        for row in self.ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or (cell.row, cell.column) in inside:
+                    continue
+                m = spans.get((cell.row, cell.column))
+                if m is not None and m.max_row > m.min_row:
+                    continue  # a cell over several rows has their joint height
+                c1 = m.max_col if m is not None else cell.column
+                if m is None and not cell.alignment.wrap_text:
+                    continue  # a free line (附表N, 单位) runs on, unwrapped
+                self.fit(cell.row, [(cell.column, c1, cell.value)], cell.font.size)
 
     def set_widths(self, widths: list[float]) -> None:
         self.widths = [w * self.opt.width_scale for w in widths]
@@ -196,7 +224,7 @@ def setup_page(ws: Worksheet, landscape: bool, header_rows: tuple[int, int] | No
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    if header_rows:
+    if header_rows and ws.parent is not None and getattr(ws, "_repeat_headers", True):
         ws.print_title_rows = f"{header_rows[0]}:{header_rows[1]}"
     if footer:
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
@@ -213,7 +241,8 @@ class Money:
         self.opt = opt
         scaled = [Decimal(v) / FACTORS[unit] for v in values if v is not None]
         self.places = 2 if all(s == s.quantize(Decimal("0.01")) for s in scaled) else 4
-        self.fmt = "#,##0." + "0" * self.places
+        body = ("0." if opt.numbers == "plain" else "#,##0.") + "0" * self.places
+        self.fmt = f"{body};({body})" if opt.numbers == "paren" else body
 
     @classmethod
     def choose(cls, table: dict[str, Any], values: list[str | None], opt: Options) -> Money:
@@ -270,7 +299,7 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
              "change": "增减数"}
     col = name_col + 1
     for s in sets:
-        w.put(h0, col, head(w.opt, heads[s]), align="center")
+        w.put(h0, col, head(w.opt, heads[s], money.unit), align="center")
         w.merge(h0, col, h0, col + 2)
         for i, sub in enumerate(("合计", "基本支出", "项目支出")):
             w.put(h0 + 1, col + i, sub, align="center")
@@ -304,7 +333,8 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
             w.merge(w.row, 1, w.row, name_col)
         else:
             w.put(w.row, 1, code or None)
-        if not w.opt.split_codes and not w.opt.joined_codes:
+        if not w.opt.joined_codes and (code or not w.opt.split_codes):
+            # (a split-code 合计 row already spans the code and name columns)
             w.put(w.row, name_col, r["name"], align="left" if code else "center")
         col = name_col + 1
         for s in sets:
@@ -331,7 +361,7 @@ def write_project_list(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -
              "change": "增减数"}
     w.put(h0, 1, "项目名称", align="center")
     for i, s in enumerate(sets):
-        w.put(h0, 2 + i, head(w.opt, heads[s]), align="center")
+        w.put(h0, 2 + i, head(w.opt, heads[s], money.unit), align="center")
     w.put(h0, 2 + len(sets), "备注", align="center")
     w.row = h0 + 1
     for r in rows:
@@ -362,7 +392,7 @@ def write_summary(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> Non
         w.merge(h0, c0, h0, c0 + half - 1)
         w.put(h0 + 1, c0, "项目", align="center")
         for i, s in enumerate(sets):
-            w.put(h0 + 1, c0 + 1 + i, head(w.opt, heads[s]), align="center")
+            w.put(h0 + 1, c0 + 1 + i, head(w.opt, heads[s], money.unit), align="center")
     w.row = h0 + 2
     income = [r for r in rows if r["side"] == "income"]
     expense = [r for r in rows if r["side"] == "expense"]
@@ -533,16 +563,19 @@ def build(doc: dict[str, Any], opt: Options, kinds: tuple[str, ...],
                 w.set_widths(perf_widths(adjustment))
                 setup_page(w.ws, landscape=adjustment, header_rows=None, footer=False)
             write_project_performance(w, t, adjustment)
+            w.fit_all()
             # the `项目名称 | name` row: the name alone is also a row of the project list
-            placed.append(Placed(t, w.ws.title, "项目名称" + t["project"][:8]))
+            placed.append(Placed(t, w.ws.title, "项目名称" + t["project"][:16]))
             continue
         w = Writer(wb.create_sheet(f"表{n}"), opt)
+        w.ws._repeat_headers = opt.repeat_headers  # type: ignore[attr-defined]
         if kind == "functional_expenditure":
             write_functional(w, t, adjustment, n)
         elif kind in ("project_expenditure", "transfer_payment"):
             write_project_list(w, t, adjustment, n)
         elif kind == "income_expense_summary":
             write_summary(w, t, adjustment, n)
+        w.fit_all()
         placed.append(Placed(t, w.ws.title, t["title"]))
     return wb, placed
 
@@ -570,13 +603,14 @@ def find_pages(pdf_path: Path, placed: list[Placed]) -> None:
         pages = []
         for page in pdf.pages:
             words = page.extract_words(use_text_flow=True)
-            lines: list[tuple[float, str]] = []
-            for wd in sorted(words, key=lambda x: (round(x["top"]), x["x0"])):
-                if lines and abs(lines[-1][0] - wd["top"]) < 2:
-                    lines[-1] = (lines[-1][0], lines[-1][1] + wd["text"])
+            groups: list[list[dict[str, Any]]] = []
+            for wd in sorted(words, key=lambda x: x["top"]):
+                if groups and wd["top"] - groups[-1][0]["top"] < 2:
+                    groups[-1].append(wd)
                 else:
-                    lines.append((wd["top"], wd["text"]))
-            pages.append([(top, _squash(text)) for top, text in lines])
+                    groups.append([wd])
+            pages.append([(g[0]["top"], _squash("".join(
+                wd["text"] for wd in sorted(g, key=lambda x: x["x0"])))) for g in groups])
     starts: list[tuple[int, float]] = []
     p = 0
     for item in placed:
@@ -591,21 +625,24 @@ def find_pages(pdf_path: Path, placed: list[Placed]) -> None:
                 break
         if found is None:
             raise SystemExit(f"table not found in the PDF: {item.marker}")
-        title = _squash(item.table["title"])
-        if item.marker != item.table["title"] and found[0] > 0 and not any(
-                title in text for top, text in pages[found[0]] if top < found[1]):
-            # the title printed at the foot of the page before: the table starts there
-            if any(title in text for _, text in pages[found[0] - 1][-3:]):
-                found = (found[0] - 1, pages[found[0] - 1][-1][0])
+        title = _squash(item.table["title"])[:12]
+        if item.marker != item.table["title"]:
+            i, mtop = found
+            above = [top for top, text in pages[i] if title in text and top < mtop]
+            if above:
+                found = (i, max(above))
+            elif i > 0 and any(title in text for _, text in pages[i - 1][-3:]):
+                # the title printed at the foot of the page before: the table starts there
+                found = (i - 1, max(top for top, text in pages[i - 1] if title in text))
         starts.append(found)
         p = found[0]
     for k, item in enumerate(placed):
         first = starts[k][0]
         if k + 1 < len(placed):
             nxt, top = starts[k + 1]
-            # the next table's title line sits a line or two above its marker; anything
-            # above that on the page is this table's
-            head = [t for t, text in pages[nxt] if t < top - 60 and not _footer(text)]
+            # anything above the next table's title (bar a footer or `附表N`) is this table's
+            head = [t for t, text in pages[nxt] if t < top - 2 and not _footer(text)
+                    and not re.match(r"^附表\d+$", text)]
             last = nxt if head and nxt > first else max(first, nxt - 1)
             if nxt == first:
                 last = first
@@ -641,6 +678,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--alt-headers", action="store_true",
                     help="another template's header words (`2024年年初预算数`, `增（+）减（-）数`, ...)")
     ap.add_argument("--org-line", action="store_true", help="`编制单位：<department>` on the unit line")
+    ap.add_argument("--numbers", choices=("comma", "plain", "paren"), default="comma",
+                    help="number format: 1,234.00 / 1234.00 / negatives as (1,234.00)")
+    ap.add_argument("--unit-in-header", action="store_true",
+                    help="the unit in the amount headers (`年初预算数（万元）`), no `单位：` line")
+    ap.add_argument("--no-repeat-headers", action="store_true",
+                    help="long tables continue on the next page without their header rows")
     ap.add_argument("--kinds", default=",".join(KINDS), help="table kinds to render")
     ap.add_argument("--max-projects", type=int, help="render only the first N project target tables")
     ap.add_argument("--no-pages", action="store_true", help="leave `pages` out of the truth")
@@ -649,7 +692,8 @@ def main(argv: list[str] | None = None) -> int:
                   width_scale=args.width_scale, unit=args.unit, split_codes=args.split_codes,
                   sparse_codes=args.sparse_codes, layout=args.layout, row_height=args.row_height,
                   dash=args.dash, appendix=not args.no_appendix, joined_codes=args.joined_codes,
-                  alt_headers=args.alt_headers)
+                  alt_headers=args.alt_headers, numbers=args.numbers,
+                  unit_in_header=args.unit_in_header, repeat_headers=not args.no_repeat_headers)
     doc = json.loads(args.truth.read_text(encoding="utf-8"))
     opt.year = doc.get("year")
     opt.org_line = doc.get("department") if args.org_line else None
