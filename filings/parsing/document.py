@@ -12,7 +12,7 @@ from typing import Any
 
 from .amounts import unit_in
 from .layout import PageLayout, TextLine
-from .tables.base import Builder, Row, header_word
+from .tables.base import Builder, Row, header_word, is_header_row
 from .tables.functional import FunctionalBuilder
 from .tables.performance import PerformanceBuilder
 from .tables.projects import ProjectListBuilder
@@ -61,10 +61,17 @@ def _continues(head: TextLine, line: TextLine) -> bool:
             and not is_note(head.text) and not head.text.endswith(("。", "：", ":")))
 
 
-def _form_kind(row: Row) -> str | None:
-    """A performance form recognised by its first label, for a table printed untitled."""
+def _form_kind(row: Row, current: Builder | None = None) -> str | None:
+    """A performance form recognised by its first label, for a table printed untitled.
+
+    A `项目名称` row that is a list's header (`项目名称 | 预算金额 | …`, in any wording, or
+    any row of a list table whose header is already read) opens no form: a project list
+    printed with headers we do not know must not turn into a bogus target table.
+    """
     cells = [c for c in row.starting if c.text]
-    if len(cells) < 2 or header_word(cells[1].text):
+    if len(cells) < 2 or header_word(cells[1].text) or is_header_row(row):
+        return None
+    if current is not None and current.kind in (PROJECT, TRANSFER) and current.columns:
         return None
     first = nfkc(cells[0].text)
     if first.startswith("项目名称"):
@@ -172,7 +179,7 @@ class Assembler:
         if self._title_row(row):
             return
         cur = self.current
-        form = _form_kind(row)
+        form = _form_kind(row, cur)
         if form is not None and (cur is None or cur.kind not in PERFORMANCE_KINDS):
             title = cur.title if cur is not None and cur.rows_seen == 0 else None
             if cur is not None and cur.rows_seen == 0:

@@ -1,5 +1,10 @@
 """What every table builder shares: grid rows with provenance, header-driven column maps.
 
+A header row is recognised by the cells that identify the table's essential columns (a
+code or name column and an amount column), not by knowing every word in it: producers
+word their headers freely (`功能科目名称`, `增减变化`, `预算金额`), and a cell we do not know
+becomes a column we ignore instead of losing the whole table.
+
 Columns are found by their header text, never by position: each data cell is read by the
 header cells standing above its centre (a merged header cell stands above every column
 it spans), so `调整预算数 / 基本支出` names a column however wide or far right it is
@@ -11,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..amounts import unit_in
+from ..amounts import is_amount, unit_in
 from ..layout import Cell, Grid
 from ..titles import nfkc, squash
 
@@ -89,12 +94,72 @@ def header_word(text: str) -> bool:
     return len(parts) > 1 and all(p in _HEADER_WORDS for p in parts)
 
 
-def is_header_row(row: Row) -> bool:
-    """A row of column headers: only header words, and not only `合计` (a data row)."""
-    texts = row.texts()
-    if not texts or not all(header_word(t) for t in texts):
+# what an amount column's header says, in words we may not know as a whole
+# (`预算金额`, `增减变化`, `调整后预算数合计`)
+_AMOUNT_HINT = re.compile(r"预算|金额|增减|变化|变动|调整|调[增减]|执行|决算|合计|小计|总计"
+                          r"|基本支出|项目支出|数$|额$")
+_LABEL_HINT = re.compile(r"(名称|科目|编码|代码|项目|类款项)$")
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.]|\(|\d)")
+# a header cell is a few words; a longer cell is a data row's text
+_MAX_HEADER_CHARS = 20
+
+
+def _bare(text: str) -> str:
+    return _UNIT_SUFFIX.sub("", header_text(text))
+
+
+def is_amount_header(text: str) -> bool:
+    """A header naming an amount column or a 合计/基本支出/项目支出 split, known or not."""
+    t = _bare(text)
+    if not t or len(t) > _MAX_HEADER_CHARS or any(ch.isdigit() for ch in t):
         return False
-    return any(nfkc(t) not in _TOTAL_WORDS for t in texts)
+    return (column_set((t,)) is not None or split_of((t,)) is not None
+            or bool(_AMOUNT_HINT.search(t)))
+
+
+def _unnamed_amount(text: str) -> bool:
+    """An amount header that names no column set and no 合计/基本/项目 split."""
+    return (is_amount_header(text) and column_set((text,)) is None
+            and split_of((text,)) is None)
+
+
+def is_key_header(text: str) -> bool:
+    """A header naming a code or name column (`科目编码`, `功能科目名称`, `项目名称`)."""
+    t = _bare(text)
+    if not t or len(t) > _MAX_HEADER_CHARS or _NUMBERED.match(t) or any(
+            ch.isdigit() for ch in t):
+        return False
+    return is_code_header(t) or (is_label_header(t) and bool(_LABEL_HINT.search(t)))
+
+
+def _header_shaped(row: Row) -> bool:
+    """Every cell printed and none a figure, a dash or a sentence: a data row with blank
+    amounts (or `-`) never passes, whatever its words."""
+    cells = row.starting
+    texts = [squash(c.text) for c in cells]
+    return bool(texts) and all(
+        t and not is_amount(t) and any(ch.isalnum() for ch in t)
+        and len(t) <= _MAX_HEADER_CHARS + 8 for t in texts)
+
+
+def is_header_row(row: Row, continuing: bool = False) -> bool:
+    """A row of column headers, and not only `合计` (a data row).
+
+    Either only known header words, or a header-shaped row naming the table's essential
+    columns: a code/name column and an amount column; its other cells are columns we
+    ignore. `continuing`: the row under a header row, which may hold only amount headers
+    (`合计 | 基本支出 | 增减变化`).
+    """
+    texts = row.texts()
+    if not texts or all(nfkc(t) in _TOTAL_WORDS for t in texts):
+        return False
+    if all(header_word(t) for t in texts):
+        return True
+    if not _header_shaped(row):
+        return False
+    if continuing and all(header_word(t) or is_amount_header(t) for t in texts):
+        return True
+    return any(is_key_header(t) for t in texts) and any(is_amount_header(t) for t in texts)
 
 
 @dataclass
@@ -116,6 +181,16 @@ class ColumnMap:
             if c.text:
                 self.cells.append(HeaderCell(c.x0, c.x1, c.top, header_text(c.text)))
 
+    def column_set(self, path: tuple[str, ...]) -> str | None:
+        """`column_set`, and the initial figures for an amount header we cannot name
+        (`预算金额`) when it is the table's only amount column (an original filing's)."""
+        named = column_set(path)
+        if named is not None or not any(_unnamed_amount(t) for t in path):
+            return named
+        unnamed = {h.text for h in self.cells if _unnamed_amount(h.text)}
+        named_any = any(column_set((h.text,)) is not None for h in self.cells)
+        return "initial" if len(unnamed) == 1 and not named_any else None
+
     def path(self, x: float) -> tuple[str, ...]:
         """Header texts above x, top to bottom."""
         return tuple(h.text for h in sorted(self.cells, key=lambda h: h.top)
@@ -132,9 +207,14 @@ def column_set(path: tuple[str, ...]) -> str | None:
     for t in path:
         if "调整后" in t or "调整预算" in t:
             return "adjusted"
-        if "增减" in t or "变动" in t or "调增" in t or t.endswith("调整数"):
+        if ("增减" in t or "变动" in t or "变化" in t or "调增" in t or "调减" in t
+                or t.endswith("调整数")):
             return "change"
-        if "年初" in t or "预算数" in t or "本年" in t or t in ("预算", "金额"):
+        if t.startswith("调整"):
+            # `调整数` was the change above; `调整`, `调整金额` are the adjusted budget
+            return "adjusted"
+        if ("年初" in t or "预算数" in t or "本年" in t or t in ("预算", "金额")
+                or t.startswith(("上年预算", "原预算"))):
             return "initial"
     return None
 
@@ -187,7 +267,7 @@ class Builder:
     def feed(self, row: Row) -> None:
         self.add_page(row.page)
         self.rows_seen += 1
-        if is_header_row(row):
+        if is_header_row(row, continuing=self._in_header):
             if not self._in_header:
                 self.columns = ColumnMap()
                 self._in_header = True

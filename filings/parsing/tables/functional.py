@@ -6,7 +6,7 @@ from typing import Any
 
 from ..amounts import yuan
 from ..titles import squash
-from .base import Builder, Row, column_set, is_code_header, is_label_header, split_of
+from .base import Builder, Row, is_code_header, is_label_header, split_of
 
 COLS = ("initial", "adjusted", "change")
 SPLITS = ("total", "basic", "project")
@@ -39,7 +39,7 @@ class FunctionalBuilder(Builder):
             elif any(is_label_header(t) for t in path):
                 name += text
             else:
-                cols = column_set(path)
+                cols = self.columns.column_set(path)
                 # a figure column without a 合计/基本/项目 split holds the total
                 split = split_of(path) or ("total" if cols else None)
                 if split is None:

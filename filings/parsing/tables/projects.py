@@ -9,7 +9,7 @@ from typing import Any
 
 from ..amounts import yuan
 from ..titles import is_note, is_placeholder, label_level, squash, strip_numbering
-from .base import Builder, Row, column_set, is_label_header, is_note_header
+from .base import Builder, Row, is_label_header, is_note_header
 
 COLS = ("initial", "adjusted", "change")
 
@@ -32,7 +32,7 @@ class ProjectListBuilder(Builder):
             elif any(is_label_header(t) for t in path):
                 label += squash(cell.text)
             else:
-                cols = column_set(path)
+                cols = self.columns.column_set(path)
                 if cols is not None:
                     figures.setdefault(cols, cell.text)
         if not label or is_placeholder(label) or is_note(label):

@@ -5,7 +5,7 @@ from typing import Any
 
 from ..amounts import yuan
 from ..titles import squash
-from .base import Builder, Row, column_set, is_label_header
+from .base import Builder, Row, is_label_header
 
 COLS = ("initial", "adjusted", "change")
 
@@ -33,7 +33,7 @@ class SummaryBuilder(Builder):
         for cell in row.starting:
             path = self.columns.path(cell.cx)
             side = _side(path)
-            if side is None and expense_x is not None and column_set(path) is not None:
+            if side is None and expense_x is not None and self.columns.column_set(path) is not None:
                 side = "income" if cell.cx < expense_x else "expense"
             if side is None:
                 continue
@@ -41,7 +41,7 @@ class SummaryBuilder(Builder):
             if any(is_label_header(t) for t in path[1:] or path):
                 entry["label"] += squash(cell.text)
             else:
-                cols = column_set(path)
+                cols = self.columns.column_set(path)
                 if cols is not None and entry[cols] is None:
                     entry[cols] = cell.text
         for side, entry in found.items():
