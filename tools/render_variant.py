@@ -73,12 +73,17 @@ class Options:
     numbers: str = "comma"  # comma `1,234.00`, plain `1234.00`, paren `(1,234.00)` for negatives
     unit_in_header: bool = False  # `年初预算数（万元）` instead of a `单位：` line
     repeat_headers: bool = True  # header rows printed again on every page of a long table
+    # header words replaced as printed (`科目名称` -> `功能科目名称`), after --alt-headers:
+    # other producers' wordings the parser must read by their key columns
+    header_words: dict[str, str] = field(default_factory=dict)
 
 
 def head(opt: Options, word: str, unit: str | None = None) -> str:
     """A column header as this template words it (with the unit, if it goes there)."""
     if unit and opt.unit_in_header:
         return f"{head(opt, word)}（{unit}）"
+    if word in opt.header_words:
+        return opt.header_words[word]
     if not opt.alt_headers:
         return word
     year = f"{opt.year}年" if opt.year else ""
@@ -284,13 +289,14 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
     if w.opt.split_codes:
         w.merge(h0, 1, h0, 3)
         for i, part in enumerate(("类", "款", "项")):
-            w.put(h0 + 1, 1 + i, part, align="center")
+            w.put(h0 + 1, 1 + i, head(w.opt, part), align="center")
     elif not w.opt.joined_codes:
         w.merge(h0, 1, h0 + 1, 1)
     name_col = code_cols + 1
     if w.opt.joined_codes:
         # one header over the code-and-name column
-        w.put(h0, 1, "科目编码及名称" if w.opt.alt_headers else "功能分类科目", align="center")
+        w.put(h0, 1, head(w.opt, "科目编码及名称" if w.opt.alt_headers else "功能分类科目"),
+              align="center")
         w.merge(h0, 1, h0 + 1, name_col)
     else:
         w.put(h0, name_col, head(w.opt, "科目名称"), align="center")
@@ -302,10 +308,10 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
         w.put(h0, col, head(w.opt, heads[s], money.unit), align="center")
         w.merge(h0, col, h0, col + 2)
         for i, sub in enumerate(("合计", "基本支出", "项目支出")):
-            w.put(h0 + 1, col + i, sub, align="center")
+            w.put(h0 + 1, col + i, head(w.opt, sub), align="center")
         col += 3
     if adjustment:
-        w.put(h0, col, "备注", align="center")
+        w.put(h0, col, head(w.opt, "备注"), align="center")
         w.merge(h0, col, h0 + 1, col)
     w.row = h0 + 2
     last: list[str] = ["", "", ""]
@@ -359,10 +365,10 @@ def write_project_list(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -
     h0 = w.row
     heads = {"initial": "年初预算数" if adjustment else "预算数", "adjusted": "调整预算数",
              "change": "增减数"}
-    w.put(h0, 1, "项目名称", align="center")
+    w.put(h0, 1, head(w.opt, "项目名称"), align="center")
     for i, s in enumerate(sets):
         w.put(h0, 2 + i, head(w.opt, heads[s], money.unit), align="center")
-    w.put(h0, 2 + len(sets), "备注", align="center")
+    w.put(h0, 2 + len(sets), head(w.opt, "备注"), align="center")
     w.row = h0 + 1
     for r in rows:
         w.put(w.row, 1, r["label"])
@@ -677,6 +683,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="functional code and name printed in one (merged) cell")
     ap.add_argument("--alt-headers", action="store_true",
                     help="another template's header words (`2024年年初预算数`, `增（+）减（-）数`, ...)")
+    ap.add_argument("--header-words", default="",
+                    help="header words replaced as printed: `科目名称=功能科目名称,增减数=增减变化`")
     ap.add_argument("--org-line", action="store_true", help="`编制单位：<department>` on the unit line")
     ap.add_argument("--numbers", choices=("comma", "plain", "paren"), default="comma",
                     help="number format: 1,234.00 / 1234.00 / negatives as (1,234.00)")
@@ -693,7 +701,9 @@ def main(argv: list[str] | None = None) -> int:
                   sparse_codes=args.sparse_codes, layout=args.layout, row_height=args.row_height,
                   dash=args.dash, appendix=not args.no_appendix, joined_codes=args.joined_codes,
                   alt_headers=args.alt_headers, numbers=args.numbers,
-                  unit_in_header=args.unit_in_header, repeat_headers=not args.no_repeat_headers)
+                  unit_in_header=args.unit_in_header, repeat_headers=not args.no_repeat_headers,
+                  header_words=dict(pair.split("=", 1) for pair in args.header_words.split(",")
+                                    if "=" in pair))
     doc = json.loads(args.truth.read_text(encoding="utf-8"))
     opt.year = doc.get("year")
     opt.org_line = doc.get("department") if args.org_line else None
