@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from filings.parsing.document import _form_kind
 from filings.parsing.layout import Cell, Grid
-from filings.parsing.tables.base import ColumnMap, Row, column_set, is_header_row
+from filings.parsing.tables.base import (
+    ColumnMap,
+    Row,
+    column_set,
+    is_header_row,
+    is_note_header,
+)
 from filings.parsing.tables.functional import FunctionalBuilder
 from filings.parsing.tables.projects import ProjectListBuilder
 
@@ -99,3 +105,8 @@ def test_a_list_header_opens_no_target_form() -> None:
     listing = ProjectListBuilder("project_expenditure", "项目支出表", 1)
     listing.feed(row("项目名称", "预算数", "备注"))
     assert _form_kind(row("项目名称", "就业补助资金"), listing) is None
+
+
+def test_note_column_synonyms() -> None:
+    assert all(is_note_header(t) for t in ("备注", "说明", "备注说明", "情况说明", "备注(用途)"))
+    assert not is_note_header("项目名称")

@@ -240,7 +240,9 @@ def is_code_header(t: str) -> bool:
 
 
 def is_note_header(t: str) -> bool:
-    return t in ("备注", "说明") or t.startswith("备注")
+    # `备注说明`, `情况说明`, `备注（用途）`: a free-text column, however it is qualified
+    t = _UNIT_SUFFIX.sub("", t)
+    return t.startswith("备注") or t.endswith(("备注", "说明"))
 
 
 class Builder:
