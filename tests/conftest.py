@@ -230,6 +230,33 @@ def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     _stop(proc)
 
 
+WORKER_FIXTURES = {"celery_worker", "spawn_worker", "app_server"}
+
+
+@pytest.fixture(autouse=True)
+def _workers_idle_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used a worker, wait until its tasks are done before the tables are flushed.
+
+    A test may end while the worker still parses, or runs the rules on commit; the flush's
+    TRUNCATE would then deadlock with that transaction and leave rows for the next test.
+    """
+    yield
+    if not WORKER_FIXTURES & set(request.fixturenames):
+        return
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            inspector = app.control.inspect(timeout=0.5)
+            busy = [*(inspector.active() or {}).values(), *(inspector.reserved() or {}).values()]
+        except Exception:  # the broker is down (a fault test): nothing can be running from it
+            return
+        if not any(busy):
+            return
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def wait_for() -> Callable[..., None]:
     def wait(condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
