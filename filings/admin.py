@@ -13,6 +13,8 @@ from .models import (
     Document,
     Filing,
     FunctionalLine,
+    GridCell,
+    GridRow,
     Indicator,
     ParsedTable,
     PerformanceTarget,
@@ -73,6 +75,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "parse_finished_at",
         "parse_seconds",
         "parser_version",
+        "coverage",
     ]
     actions = [requeue_documents]
 
@@ -105,14 +108,33 @@ class ProjectLineInline(RowInline):
     readonly_fields = fields
 
 
+class GridRowInline(RowInline):
+    model = GridRow
+    fields = ["position", "side", "code", "label", "page"]
+    readonly_fields = fields
+    show_change_link = True  # its cells are on the row's page
+
+
 @admin.register(ParsedTable)
 class ParsedTableAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "unit", "pages", "filing", "document"]
-    list_filter = ["kind", "unit"]
+    list_display = ["title", "kind", "role", "unit", "pages", "filing", "document"]
+    list_filter = ["kind", "role", "unit"]
     search_fields = ["title", "filing__department__name", "target__project"]
     list_select_related = ["filing__department", "document"]
-    readonly_fields = ["filing", "document", "position", "kind", "title", "subtitle", "unit", "pages"]
-    inlines = [SummaryLineInline, FunctionalLineInline, ProjectLineInline]
+    readonly_fields = [
+        "filing",
+        "document",
+        "position",
+        "kind",
+        "role",
+        "title",
+        "subtitle",
+        "unit",
+        "pages",
+        "columns",
+        "note",
+    ]
+    inlines = [SummaryLineInline, FunctionalLineInline, ProjectLineInline, GridRowInline]
 
 
 class IndicatorInline(RowInline):
@@ -183,3 +205,30 @@ class ProjectLineAdmin(LineAdmin):
     list_display = ["name", "section", "is_subtotal", "initial", "adjusted", "change", "page", "table"]
     list_filter = ["table__kind", "is_subtotal"]
     search_fields = ["name", "label", "note", "table__title"]
+
+
+class GridCellInline(RowInline):
+    model = GridCell
+    fields = ["column", "amount", "text"]
+    readonly_fields = fields
+
+
+@admin.register(GridRow)
+class GridRowAdmin(LineAdmin):
+    list_display = ["__str__", "side", "code", "label", "page", "table"]
+    list_filter = ["table__role", "side"]
+    search_fields = ["code", "label", "table__title"]
+    readonly_fields = ["table", "position", "side", "code", "label", "page", "bbox"]
+    inlines = [GridCellInline]
+
+
+@admin.register(GridCell)
+class GridCellAdmin(admin.ModelAdmin):
+    list_display = ["row", "column", "amount", "text"]
+    list_filter = ["row__table__role"]
+    search_fields = ["text", "row__label", "row__table__title"]
+    list_select_related = ["row"]
+    readonly_fields = ["row", "column", "amount", "text"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # cells come from the parser only

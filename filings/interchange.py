@@ -1,17 +1,20 @@
 """Between the ``budget-filing/1`` dict (tests/corpus/SCHEMA.md) and the parsed-table models.
 
-``build_table_rows`` turns one parsed table into unsaved model instances; ``filing_to_dict``
+The functions here turn one parsed table into unsaved model instances; ``filing_to_dict``
 writes what is stored back in the interchange format, so the database can be scored too.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from .models import (
     Filing,
     FunctionalLine,
+    GridCell,
+    GridRow,
     Indicator,
     ParsedTable,
     PerformanceTarget,
@@ -36,6 +39,11 @@ def money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+# A grid value is an amount when it is written as one (SCHEMA.md: two-place yuan), and small
+# enough for Decimal(18, 2); anything else is text as printed (采购方式, a quantity "2").
+GRID_AMOUNT = re.compile(r"-?\d{1,16}\.\d{2}")
+
+
 def _source(row: dict[str, Any], position: int) -> dict[str, Any]:
     bbox = row.get("bbox")
     return {"position": position, "page": row.get("page"), "bbox": list(bbox) if bbox else None}
@@ -51,7 +59,59 @@ def table_from_dict(*, filing: Filing, document_id: int, position: int, data: di
         subtitle=data.get("subtitle") or "",
         unit=data.get("unit") or "元",
         pages=list(data.get("pages") or []),
+        role=data.get("role") or "",
+        columns=grid_columns(data),
+        note=data.get("note") or "",
     )
+
+
+def grid_columns(data: dict[str, Any]) -> list[str]:
+    """A grid's value columns; a value under a column the list lacks adds it, so nothing is lost."""
+    if data.get("kind") != TableKind.GRID:
+        return []
+    columns = list(data.get("columns") or [])
+    known = set(columns)
+    for row in data.get("rows") or []:
+        for path in row.get("values") or {}:
+            if path not in known:
+                known.add(path)
+                columns.append(path)
+    return columns
+
+
+def grid_value(value: Any) -> dict[str, Any]:
+    """A GridCell's amount and text for one value of a row's ``values``."""
+    if value is None or value == "":
+        return {"amount": None, "text": ""}
+    if isinstance(value, str):
+        return (
+            {"amount": Decimal(value), "text": ""}
+            if GRID_AMOUNT.fullmatch(value)
+            else {"amount": None, "text": value}
+        )
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return {"amount": Decimal(value).quantize(Decimal("0.01")), "text": ""}
+    return {"amount": None, "text": str(value)}
+
+
+def grid_lines(table: ParsedTable, data: dict[str, Any]) -> tuple[list[GridRow], list[GridCell]]:
+    """A grid's rows, and their cells (pointing at the unsaved rows: save the rows first)."""
+    position_of = {path: i for i, path in enumerate(table.columns)}
+    rows, cells = [], []
+    for i, row in enumerate(data.get("rows") or []):
+        line = GridRow(
+            table=table,
+            side=row.get("side") or "",
+            code=row.get("code") or "",
+            label=row.get("label") or "",
+            **_source(row, i),
+        )
+        rows.append(line)
+        cells += [
+            GridCell(row=line, column=position_of[path], **grid_value(value))
+            for path, value in (row.get("values") or {}).items()
+        ]
+    return rows, cells
 
 
 def summary_lines(table: ParsedTable, data: dict[str, Any]) -> list[SummaryLine]:
@@ -214,8 +274,36 @@ def _table_dict(table: ParsedTable) -> dict[str, Any]:
             }
             for line in table.project_lines.all()
         ]
+    elif table.kind == TableKind.GRID:
+        out.update(_grid_dict(table))
     else:
         out.update(_target_dict(table.target))
+    return out
+
+
+def _cell_text(cell: GridCell) -> str | None:
+    return money_text(cell.amount) if cell.amount is not None else (cell.text or None)
+
+
+def _grid_dict(table: ParsedTable) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "role": table.role or None,
+        "columns": list(table.columns),
+        "rows": [
+            {
+                "side": row.side or None,
+                "code": row.code or None,
+                "label": row.label or None,
+                # Only the columns the row printed: a two-sided table's income row has no expense values.
+                "values": {table.columns[cell.column]: _cell_text(cell) for cell in row.cells.all()},
+                "page": row.page,
+                "bbox": row.bbox,
+            }
+            for row in table.grid_rows.all()
+        ],
+    }
+    if table.note:
+        out["note"] = table.note
     return out
 
 
@@ -264,7 +352,9 @@ def filing_tables(filing: Filing) -> list[ParsedTable]:
     """All tables of a filing in printed order, with their rows fetched in a fixed number of queries."""
     return list(
         filing.tables.order_by("document__uploaded_at", "document_id", "position")
-        .prefetch_related("summary_lines", "functional_lines", "project_lines", "target__indicators")
+        .prefetch_related(
+            "summary_lines", "functional_lines", "project_lines", "target__indicators", "grid_rows__cells"
+        )
         .select_related("target")
     )
 

@@ -24,6 +24,8 @@ from .models import (
     Document,
     Filing,
     FunctionalLine,
+    GridCell,
+    GridRow,
     Indicator,
     ParsedTable,
     PerformanceTarget,
@@ -235,6 +237,7 @@ def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds:
             page_count=parsed.get("page_count"),
             title=(parsed["tables"][0].get("title", "") if parsed.get("tables") else "")[:500],
             pages_without_text=parsed.get("pages_without_text") or [],
+            coverage=parsed.get("coverage") or {},
             parse_finished_at=timezone.now(),
             parse_seconds=round(seconds, 3),
             parser_version=PARSER_VERSION,
@@ -253,7 +256,7 @@ def store_tables(*, filing: Filing, document: Document, tables: list[dict[str, A
             for i, data in enumerate(tables)
         ]
     )
-    summary, functional, projects, targets = [], [], [], []
+    summary, functional, projects, targets, grid_rows, grid_cells = [], [], [], [], [], []
     for table, data in zip(saved, tables, strict=True):
         if table.kind == TableKind.INCOME_EXPENSE_SUMMARY:
             summary += interchange.summary_lines(table, data)
@@ -261,10 +264,17 @@ def store_tables(*, filing: Filing, document: Document, tables: list[dict[str, A
             functional.append(interchange.functional_lines(table, data))
         elif table.kind in (TableKind.PROJECT_EXPENDITURE, TableKind.TRANSFER_PAYMENT):
             projects += interchange.project_lines(table, data)
+        elif table.kind == TableKind.GRID:
+            rows, cells = interchange.grid_lines(table, data)
+            grid_rows += rows
+            grid_cells += cells
         else:
             targets.append((interchange.performance_target(table, data), data))
     SummaryLine.objects.bulk_create(summary)
     ProjectLine.objects.bulk_create(projects)
+    # Rows first: the cells point at them, and bulk_create gives the rows their keys.
+    GridRow.objects.bulk_create(grid_rows)
+    GridCell.objects.bulk_create(grid_cells, batch_size=5000)
     for lines in functional:
         FunctionalLine.objects.bulk_create(lines)
         FunctionalLine.objects.bulk_update(interchange.link_functional_parents(lines), ["parent"])

@@ -3,6 +3,8 @@
 from .documents import Department, Document, DocumentQuerySet, Filing, document_storage_path
 from .tables import (
     FunctionalLine,
+    GridCell,
+    GridRow,
     Indicator,
     ParsedTable,
     PerformanceTarget,
@@ -16,6 +18,8 @@ __all__ = [
     "DocumentQuerySet",
     "Filing",
     "FunctionalLine",
+    "GridCell",
+    "GridRow",
     "Indicator",
     "ParsedTable",
     "PerformanceTarget",

@@ -36,6 +36,7 @@ class Filing(models.Model):
     class Stage(models.TextChoices):
         ORIGINAL = "original", _("年初预算")
         ADJUSTMENT = "adjustment", _("预算调整")
+        FINAL = "final", _("决算")
 
     class Status(models.TextChoices):
         PARSED = "parsed", _("待审核")
@@ -139,6 +140,9 @@ class Document(models.Model):
     )
     error = models.TextField(_("错误信息"), blank=True)
     pages_without_text = models.JSONField(_("无文字层的页"), default=list, blank=True)
+    # What the parser could not read: {"tables": n, "unread": [{page, bbox, what, text}]}.
+    # Empty means not recorded (an older parser), which is unknown, never "all read".
+    coverage = models.JSONField(_("读取范围"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
     queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)

@@ -1,16 +1,21 @@
 """What the parser read from a filing: its tables and their rows, each with the page and box it came from.
 
-Amounts are yuan in ``DecimalField(max_digits=18, decimal_places=2)``; a blank or dashed cell
-is NULL. A re-parse of a document deletes and rewrites all of its rows in one transaction.
+The six typed kinds have a model per row shape; every other table is a grid (GridRow, GridCell)
+whose columns are its own. Amounts are yuan in ``DecimalField(max_digits=18, decimal_places=2)``;
+a blank or dashed cell is NULL. A re-parse of a document deletes and rewrites all of its rows in
+one transaction.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from budget_filing.kinds import KIND_LABELS, ROLE_LABELS, SIDE_LABELS
 
 from .documents import Document, Filing
 
@@ -22,13 +27,14 @@ def Money(verbose_name: StrOrPromise) -> models.DecimalField:  # noqa: N802 - re
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
-class TableKind(models.TextChoices):
-    INCOME_EXPENSE_SUMMARY = "income_expense_summary", _("收支总体情况表")
-    FUNCTIONAL_EXPENDITURE = "functional_expenditure", _("一般公共预算支出表（功能分类科目）")
-    PROJECT_EXPENDITURE = "project_expenditure", _("项目支出表")
-    TRANSFER_PAYMENT = "transfer_payment", _("转移支付表")
-    DEPARTMENT_PERFORMANCE = "department_performance", _("部门整体支出绩效目标表")
-    PROJECT_PERFORMANCE = "project_performance", _("项目支出绩效目标表")
+def _choices(name: str, labels: dict[str, str]) -> type[models.TextChoices]:
+    """Choices from the shared vocabulary, so a kind or role is named in budget_filing only."""
+    return models.TextChoices(name, [(value.upper(), (value, label)) for value, label in labels.items()])
+
+
+# TableKind.INCOME_EXPENSE_SUMMARY … TableKind.GRID; GridRole.ECONOMIC_BASIC …
+TableKind = _choices("TableKind", KIND_LABELS)
+GridRole = _choices("GridRole", ROLE_LABELS)
 
 
 class ParsedTable(models.Model):
@@ -40,6 +46,11 @@ class ParsedTable(models.Model):
     subtitle = models.CharField(_("副标题"), max_length=500, blank=True)
     unit = models.CharField(_("单位"), max_length=10)
     pages = ArrayField(models.PositiveIntegerField(), verbose_name=_("页码"), default=list)
+    # A grid only: what the table is, its value columns (header paths joined with `/`, in
+    # printed order; a GridCell names its column by position here) and a note printed with it.
+    role = models.CharField(_("表格用途"), max_length=40, choices=GridRole.choices, blank=True)
+    columns = ArrayField(models.TextField(), verbose_name=_("列"), default=list, blank=True)
+    note = models.TextField(_("表注"), blank=True)
 
     class Meta:
         verbose_name = _("解析表")
@@ -144,6 +155,45 @@ class ProjectLine(SourceBox):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GridRow(SourceBox):
+    """A row of a grid table; its values are GridCells, one per column the row prints."""
+
+    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="grid_rows")
+    side = models.CharField(_("收支"), max_length=10, choices=list(SIDE_LABELS.items()), blank=True)
+    code = models.CharField(_("科目编码"), max_length=40, blank=True)
+    label = models.TextField(_("项目"), blank=True)
+
+    class Meta(SourceBox.Meta):
+        verbose_name = _("表格行")
+        verbose_name_plural = _("表格行")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}".strip() or f"第 {self.position + 1} 行"
+
+
+class GridCell(models.Model):
+    """One value of a grid row: an amount in yuan, or text as printed (采购方式 …); both empty is blank."""
+
+    row = models.ForeignKey(GridRow, on_delete=models.CASCADE, related_name="cells")
+    column = models.PositiveSmallIntegerField(_("列序号"), help_text=_("在表的“列”中的位置，从 0 起"))
+    amount = Money(_("金额（元）"))
+    text = models.TextField(_("文字"), blank=True)
+
+    class Meta:
+        verbose_name = _("表格单元格")
+        verbose_name_plural = _("表格单元格")
+        ordering = ["row", "column"]
+        constraints = [models.UniqueConstraint(fields=["row", "column"], name="grid_cell_per_column")]
+
+    def __str__(self) -> str:
+        return self.text if self.amount is None else f"{self.amount}"
+
+    @property
+    def value(self) -> Decimal | str | None:
+        """What the cell holds, for sorting: the amount, else the text, else None."""
+        return self.amount if self.amount is not None else (self.text or None)
 
 
 FUND_PARTS = ("total", "fiscal", "non_fiscal", "basic", "project", "other", "superior", "local")
