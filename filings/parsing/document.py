@@ -5,30 +5,38 @@ of the kind it names; the rows that follow, on this page and the next ones, belo
 until the next title. This is what lets a table start mid-page, run over several pages,
 share a page with others, and continue without repeated headers.
 """
+
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from budget_filing import SCHEMA
+from budget_filing.kinds import ADJUSTMENT, FINAL, FINAL_ACCOUNTS, ORIGINAL, PERFORMANCE_KINDS
+
 from .amounts import unit_in
+from .coverage import Coverage
 from .layout import PageLayout, TextLine
 from .tables.base import Builder, Row, header_word, is_header_row
 from .tables.functional import FunctionalBuilder
+from .tables.grid import GridBuilder
 from .tables.performance import PerformanceBuilder
 from .tables.projects import ProjectListBuilder
 from .tables.summary import SummaryBuilder
 from .titles import (
     DEPARTMENT_PERFORMANCE,
     FUNCTIONAL,
-    IGNORED,
+    GRID,
     PROJECT,
     PROJECT_PERFORMANCE,
     SUMMARY,
     TRANSFER,
     clean_org,
+    grid_role,
     is_appendix_mark,
     is_footer,
     is_note,
+    labelled_org,
     looks_like_title,
     majority,
     nfkc,
@@ -36,10 +44,9 @@ from .titles import (
     strip_appendix,
     title_facts,
     title_kind,
+    valid_org,
 )
 
-SCHEMA = "budget-filing/1"
-PERFORMANCE_KINDS = (DEPARTMENT_PERFORMANCE, PROJECT_PERFORMANCE)
 _BUILDERS: dict[str, type[Builder]] = {
     SUMMARY: SummaryBuilder,
     FUNCTIONAL: FunctionalBuilder,
@@ -47,8 +54,13 @@ _BUILDERS: dict[str, type[Builder]] = {
     TRANSFER: ProjectListBuilder,
     DEPARTMENT_PERFORMANCE: PerformanceBuilder,
     PROJECT_PERFORMANCE: PerformanceBuilder,
-    IGNORED: Builder,
 }
+# typed kinds read from a plain grid too, kept when the typed reading finds nothing
+_SHADOWED = (FUNCTIONAL, PROJECT, TRANSFER)
+# prose lines after a table's rows that end it: a paragraph of the 说明, not a note
+_PROSE_LINES_CLOSE = 6
+# lines between a title and its grid beyond which the title was a heading or a 目录 entry
+_PROSE_LINES_ABANDON = 3
 
 
 _QUALIFIER = re.compile(r"^\([^()]*(分类|科目)[^()]*\)$")
@@ -56,9 +68,14 @@ _QUALIFIER = re.compile(r"^\([^()]*(分类|科目)[^()]*\)$")
 
 def _continues(head: TextLine, line: TextLine) -> bool:
     """Whether `head` is the first line of a title that wraps onto `line`."""
-    return (abs(head.size - line.size) <= 0.5 and 0 <= line.top - head.bottom < 0.8 * line.size
-            and not looks_like_title(head.text) and not unit_in(head.text)
-            and not is_note(head.text) and not head.text.endswith(("。", "：", ":")))
+    return (
+        abs(head.size - line.size) <= 0.5
+        and 0 <= line.top - head.bottom < 0.8 * line.size
+        and not looks_like_title(head.text)
+        and not unit_in(head.text)
+        and not is_note(head.text)
+        and not head.text.endswith(("。", "：", ":"))
+    )
 
 
 def _form_kind(row: Row, current: Builder | None = None) -> str | None:
@@ -91,11 +108,23 @@ class Assembler:
         self._touched: list[Builder] = []
         self._last_line: TextLine | None = None
         self._grid_head = False
+        self._prose = 0
+        self.orgs: list[str] = []
+        self.years: list[int] = []
+        self.shadows: dict[int, GridBuilder] = {}
+        self.coverage = Coverage()
 
     def _open(self, kind: str, title: str | None, page: int | None) -> Builder:
-        builder = _BUILDERS[kind](kind, title, page)
+        builder: Builder
+        if kind == GRID:
+            builder = GridBuilder(kind, title, page, role=grid_role(title))
+        else:
+            builder = _BUILDERS[kind](kind, title, page)
+        if kind in _SHADOWED:
+            self.shadows[id(builder)] = GridBuilder(GRID, title, page, role=grid_role(title))
         self.builders.append(builder)
         self.current = builder
+        self._prose = 0
         if page is not None:
             self._touch(builder)
         return builder
@@ -116,9 +145,10 @@ class Assembler:
         self._previous_signature = signature
         self._touched = []
         items: list[tuple[float, int, TextLine | Row]] = []
-        for line in layout.lines:
+        for line in self._facts(layout):
             items.append((line.top, 0, line))
         for g in layout.grids:
+            self.coverage.grid(layout.number, g)
             for r in range(g.nrows):
                 items.append((g.ys[r], 1, Row(layout.number, g, r, g.row_cells(r))))
         items.sort(key=lambda it: (it[0], it[1]))
@@ -127,6 +157,31 @@ class Assembler:
                 self._row(item)
             else:
                 self._line(item, layout.number)
+        self.coverage.figures(layout.number, layout.lines)
+
+    def _facts(self, layout: PageLayout) -> list[TextLine]:
+        """The page's lines without those that name the department (`编制部门：…`, or `部门：`
+        with the name printed apart on the same baseline), whose names are kept."""
+        lines = layout.lines
+        taken: set[int] = set()
+        for i, line in enumerate(lines):
+            found = labelled_org(line.text)
+            if found is None:
+                continue
+            taken.add(i)
+            name = found[1]
+            if not name:
+                beside = [j for j, other in enumerate(lines) if j not in taken and j != i
+                          and abs(other.top - line.top) <= 3 and other.x0 >= line.x1 - 1
+                          and not unit_in(other.text)]
+                if beside:
+                    j = min(beside, key=lambda j: lines[j].x0)
+                    taken.add(j)
+                    name = lines[j].text
+            org = valid_org(name)
+            if org:
+                self.orgs.append(org)
+        return [line for i, line in enumerate(lines) if i not in taken]
 
     def _line(self, line: TextLine, page: int) -> None:
         text = line.text
@@ -134,8 +189,7 @@ class Assembler:
         if is_footer(text) or is_appendix_mark(text):
             return
         cur = self.current
-        if cur is not None and cur.rows_seen == 0 and cur.title and _QUALIFIER.match(
-                nfkc(text)):
+        if cur is not None and cur.rows_seen == 0 and cur.title and _QUALIFIER.match(nfkc(text)):
             # `（功能分类科目）` wrapped onto its own line is still the title
             cur.title += squash(text)
             return
@@ -159,15 +213,30 @@ class Assembler:
                 self._touch(cur)
             return
         self._last_line = line
+        if isinstance(cur, GridBuilder) and cur.rows_seen > 0 and (is_note(text) or cur.note):
+            if is_note(text) or self._prose == 0:
+                cur.note = (cur.note or "") + squash(text)
+                return
         if cur.rows_seen == 0 and cur.subtitle is None and not is_note(text):
             cur.subtitle = squash(text)
             self._touch(cur)
+            return
+        if not is_note(text):
+            self._prose += 1
+            limit = _PROSE_LINES_CLOSE if cur.rows_seen else _PROSE_LINES_ABANDON
+            if self._prose >= limit:
+                self.current = None
 
     def _title(self, kind: str, text: str, page: int) -> None:
         text = strip_appendix(text)
         cur = self.current
-        if (cur is not None and cur.kind == kind and cur.title == squash(text)
-                and kind not in PERFORMANCE_KINDS and cur.rows_seen > 0):
+        if (
+            cur is not None
+            and cur.kind == kind
+            and cur.title == squash(text)
+            and kind not in PERFORMANCE_KINDS
+            and cur.rows_seen > 0
+        ):
             # the title repeated at the head of a continuation page
             cur.add_page(page)
             self._touch(cur)
@@ -188,8 +257,7 @@ class Assembler:
             cur = self._open(form, title, row.page)
         elif cur is None:
             return
-        elif isinstance(cur, PerformanceBuilder) and cur.is_project and \
-                cur.starts_new_table(row):
+        elif isinstance(cur, PerformanceBuilder) and cur.is_project and cur.starts_new_table(row):
             prev = cur
             cur = self._open(cur.kind, prev.title, row.page)
             cur.subtitle = prev.subtitle
@@ -204,20 +272,28 @@ class Assembler:
         cells = [c for c in row.starting if c.text]
         if not cells:
             return False
-        if all(unit_in(c.text) or is_appendix_mark(c.text) for c in cells):
+        if all(unit_in(c.text) or is_appendix_mark(c.text) or labelled_org(c.text) for c in cells):
+            # `部门：… | 单位：万元` printed inside the first ruled row
             unit = next((u for c in cells if (u := unit_in(c.text))), None)
             if self.current is not None and unit and self.current.unit is None:
                 self.current.unit = unit
+            for c in cells:
+                found = labelled_org(c.text)
+                org = valid_org(found[1]) if found else None
+                if org:
+                    self.orgs.append(org)
             self._grid_head = True
             return True
         wide = max(cells, key=lambda c: c.x1 - c.x0)
         others = [c for c in cells if c is not wide]
-        if wide.x1 - wide.x0 < 0.6 * (row.grid.x1 - row.grid.x0) or not looks_like_title(
-                wide.text) or not all(unit_in(c.text) or is_appendix_mark(c.text)
-                                      for c in others):
+        if (
+            wide.x1 - wide.x0 < 0.6 * (row.grid.x1 - row.grid.x0)
+            or not looks_like_title(wide.text)
+            or not all(unit_in(c.text) or is_appendix_mark(c.text) for c in others)
+        ):
             return False
         kind = title_kind(wide.text)
-        if kind is None or kind == IGNORED:
+        if kind is None:
             return False
         self._title(kind, wide.text, row.page)
         for c in cells:
@@ -230,41 +306,55 @@ class Assembler:
     # ------------------------------------------------------------ document
 
     def document(self) -> dict[str, Any]:
+        facts = self._filing_facts()
+        final = facts["stage"] == FINAL
         tables = []
         for b in self.builders:
-            if b.kind == IGNORED:
+            table = None if final and b.kind != GRID else b.result()
+            if table is None and id(b) in self.shadows:
+                table = self.shadows[id(b)].result()
+            if table is None:
                 continue
-            table = b.result()
-            if table is not None:
-                tables.append(table)
-        return {"schema": SCHEMA, **self._filing(tables), "tables": tables}
+            if final and table["kind"] == GRID:
+                table["role"] = FINAL_ACCOUNTS
+            tables.append(table)
+            self.coverage.read(b)
+        if not final and not facts["stage_named"] and any(_has_adjusted(t) for t in tables):
+            facts["stage"] = ADJUSTMENT
+        facts.pop("stage_named")
+        return {"schema": SCHEMA, **facts, "tables": tables,
+                "coverage": self.coverage.result(len(tables))}
 
-    def _filing(self, tables: list[dict[str, Any]]) -> dict[str, Any]:
+    def _filing_facts(self) -> dict[str, Any]:
         titled = [b for b in self.builders if b.title]
         facts = [(b, title_facts(b.title or "", b.subtitle)) for b in titled]
-        names_from_form = [clean_org(t.get("department_name")) for t in tables
-                           if t["kind"] == DEPARTMENT_PERFORMANCE]
-        names_from_titles = [f.org for b, f in facts if b.kind not in (
-            PROJECT_PERFORMANCE, IGNORED)]
-        supervisors = [clean_org(t.get("supervisor")) for t in tables
-                       if t["kind"] == PROJECT_PERFORMANCE]
+        names_from_form = [clean_org(getattr(b, "department", None)) for b in self.builders
+                           if b.kind == DEPARTMENT_PERFORMANCE]
+        names_from_titles = [f.org for b, f in facts if b.kind != PROJECT_PERFORMANCE]
+        supervisors = [clean_org(getattr(b, "supervisor", None)) for b in self.builders
+                       if b.kind == PROJECT_PERFORMANCE]
         other_titles = [f.org for _, f in facts]
         department = (majority(names_from_form) or majority(names_from_titles)
-                      or majority(supervisors) or majority(other_titles))
+                      or majority(self.orgs) or majority(supervisors) or majority(other_titles))
         years = [str(f.year) for _, f in facts if f.year]
         year_text = majority(years)
-        adjustment = any(f.adjustment for _, f in facts) or any(
-            _has_adjusted(t) for t in tables)
+        if any(f.final for _, f in facts):
+            stage, named = FINAL, True
+        elif any(f.adjustment for _, f in facts):
+            stage, named = ADJUSTMENT, True
+        else:
+            stage, named = ORIGINAL, False
         return {"department": department,
                 "year": int(year_text) if year_text else None,
-                "stage": "adjustment" if adjustment else "original"}
+                "stage": stage, "stage_named": named}
 
 
 def _has_adjusted(table: dict[str, Any]) -> bool:
     if table["kind"] in PERFORMANCE_KINDS:
         funds = table.get("funds") or {}
         return bool(funds.get("adjusted")) or any(
-            ind.get("adjusted") for ind in table.get("indicators") or [])
+            ind.get("adjusted") for ind in table.get("indicators") or []
+        )
     for row in table.get("rows") or []:
         adjusted = row.get("adjusted")
         if isinstance(adjusted, dict):

@@ -183,9 +183,23 @@ def _numeral(n: int) -> str:
     )
 
 
-def _ignored(doc: Doc) -> None:
-    doc.text_line(f"{DEPT}{YEAR}年政府采购预算表", size=16, center=True)
-    doc.table([300, 200], [["采购项目", "金额"], ["办公设备", "12.00"], ["合计", "12.00"]])
+def _procurement(doc: Doc) -> dict[str, Any]:
+    """A table of no typed kind: kept whole as a grid with its role."""
+    title = f"{DEPT}{YEAR}年政府采购预算表"
+    pages = [doc.text_line(title, size=16, center=True)]
+    pages += doc.table([300, 200], [["采购项目", "金额"], ["办公设备", "12.00"], ["合计", "12.00"]])
+    return {
+        "kind": "grid",
+        "role": "procurement",
+        "title": title,
+        "unit": "元",
+        "pages": sorted(set(pages)),
+        "columns": ["采购项目", "金额"],
+        "rows": [
+            {"side": None, "code": None, "label": label, "values": {"采购项目": label, "金额": "12.00"}}
+            for label in ("办公设备", "合计")
+        ],
+    }
 
 
 def _target(
@@ -252,8 +266,7 @@ def _targets(doc: Doc) -> list[dict[str, Any]]:
 
 def _render(path: Path, **options: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     doc = Doc(footer=True, **options)
-    tables = [_summary(doc), _functional(doc), _projects(doc)]
-    _ignored(doc)
+    tables = [_summary(doc), _functional(doc), _projects(doc), _procurement(doc)]
     tables += _targets(doc)
     # print the summary's page twice: it counts as a page of the summary, its rows once
     doc.duplicate_page(1)

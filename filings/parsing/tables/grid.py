@@ -1,0 +1,369 @@
+"""`grid`: any ruled table that is not one of the six typed kinds, kept whole (SCHEMA.md).
+
+A grid is read the way a person reads a spreadsheet: its header rows name each column by
+the header cells printed above it, top to bottom (`收入预算/合计`); the columns that name a
+row (codes, 类/款/项, 科目名称, 项目) give the row's `code` and `label`, every other column is a
+value column. A table printed in panels side by side (收入 | 支出, or one list folded into
+two halves) is split where a naming column follows a value column: each panel's lines are
+rows of their own, panel by panel; panels headed 收入 and 支出 are the table's two sides.
+
+Nothing here knows a particular filing: the same code reads 收入总表, 经济分类, “三公”, 决算
+tables and whatever a producer prints next, and the typed builders that need panels (the
+收支总表) are built on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from budget_filing.kinds import EXPENSE, GRID, INCOME
+from budget_filing.text import nfkc, squash
+
+from ..amounts import is_amount, yuan
+from ..layout import Cell, Grid
+from ..titles import is_note
+from .base import Builder, Row
+
+_PARTS = {"类": 0, "款": 1, "项": 2}
+_CODE_HEADER = re.compile(r"编码|代码|编号")
+# headers of the columns that name a row; other words (`专项名称`, `采购物品名称`, `经济科目`) are
+# value columns of text, as the schema lists them
+_LABEL_HEADER = re.compile(
+    r"^(项目|项目名称|科目|科目名称|名称|收入项目|支出项目|单位名称|预算科目|.*科目名称)$"
+)
+_DIGITS = re.compile(r"^\d{1,9}$")
+_EMPTY_MARK = re.compile(r"^(无|无数据|本表无数据|空表|本表为空表)[。.]?$")
+_DASHES = re.compile(r"^[-—–－―‐~～/／\\.。…·]+$")
+
+
+def _is_code_path(path: tuple[str, ...]) -> int | None:
+    """-1 for a whole-code column, 0/1/2 for a 类/款/项 part column, None for no code column."""
+    if path and path[-1] in _PARTS:
+        return _PARTS[path[-1]]
+    if any(_CODE_HEADER.search(nfkc(t)) for t in path):
+        return -1
+    return None
+
+
+def _is_label_path(path: tuple[str, ...]) -> bool:
+    return bool(path) and bool(_LABEL_HEADER.match(nfkc(path[-1])))
+
+
+def _header_row(row: Row, covered: set[int]) -> bool:
+    """Every cell starting on this row printed, none a figure, a code or a dash: header words.
+
+    `covered` are the cells of earlier header rows still running down into this row (a
+    header cell merged over two rows); a row under them with only a few cells of its own
+    (`类 | 款 | 项`) is a header row too.
+    """
+    cells = row.starting
+    if not cells:
+        return False
+    for c in cells:
+        t = squash(c.text)
+        if not t or is_amount(t) or _DIGITS.match(t) or _DASHES.match(t) or len(t) > 40:
+            return False
+        if _EMPTY_MARK.match(t) or is_note(t):
+            return False
+    return True
+
+
+@dataclass
+class _Column:
+    c: int  # elementary grid column
+    x0: float
+    x1: float
+    path: tuple[str, ...]
+    code_part: int | None = None
+    label: bool = False
+
+    @property
+    def name(self) -> str:
+        return "/".join(self.path)
+
+
+@dataclass
+class _Panel:
+    columns: list[_Column] = field(default_factory=list)
+    side: str | None = None
+
+    @property
+    def value_columns(self) -> list[_Column]:
+        return [c for c in self.columns if c.code_part is None and not c.label]
+
+
+def _layout(grid: Grid, header_rows: list[int], all_values: bool) -> list[_Panel]:
+    """The panels and columns a page's header rows define."""
+    columns: list[_Column] = []
+    for c in range(len(grid.xs) - 1):
+        seen: dict[int, None] = {}
+        for r in header_rows:
+            seen.setdefault(grid.index[r][c], None)
+        path = tuple(squash(grid.cells[i].text) for i in seen if squash(grid.cells[i].text))
+        col = _Column(c, grid.xs[c], grid.xs[c + 1], path)
+        if not all_values:
+            col.code_part = _is_code_path(path)
+            col.label = col.code_part is None and _is_label_path(path)
+        columns.append(col)
+    panels: list[_Panel] = [_Panel()]
+    for col in columns:
+        naming = col.label or col.code_part is not None
+        if naming and panels[-1].value_columns:
+            panels.append(_Panel())
+        panels[-1].columns.append(col)
+    _name_sides(panels)
+    return panels
+
+
+def _name_sides(panels: list[_Panel]) -> None:
+    if len(panels) < 2:
+        return
+    for p in panels:
+        top = nfkc(p.columns[0].path[0]) if p.columns and p.columns[0].path else ""
+        if "收入" in top or top == "收":
+            p.side = INCOME
+        elif "支出" in top or top == "支":
+            p.side = EXPENSE
+    if not {p.side for p in panels} >= {INCOME, EXPENSE}:
+        for p in panels:
+            p.side = None
+
+
+def _complete_header(grid: Grid, header_rows: list[int], panels: list[_Panel], row: Row) -> bool:
+    """A header cell over several value columns with nothing printed under it is finished by
+    the next row's words (`本年支出` over `合计 | 基本支出 | 项目支出` printed on the 合计 line).
+
+    Returns whether the row gave sub-headers (its other cells are still data)."""
+    done = False
+    for panel in panels:
+        values = panel.value_columns
+        for col in values:
+            above = grid.cells[grid.index[header_rows[-1]][col.c]]
+            if above.c1 - above.c0 < 2:
+                continue
+            under = grid.cells[grid.index[row.r][col.c]]
+            text = squash(under.text)
+            if under.r0 != row.r or under.c1 - under.c0 != 1 or not text or is_amount(text):
+                continue
+            if all(
+                squash(grid.cells[grid.index[row.r][c]].text)
+                and not is_amount(grid.cells[grid.index[row.r][c]].text)
+                for c in range(above.c0, above.c1)
+            ):
+                col.path = (*col.path, text)
+                under.text = ""
+                done = True
+    return done
+
+
+class GridBuilder(Builder):
+    """Collects a grid table's rows across pages; a continuation page without headers reuses
+    the columns of the page before (matched by position)."""
+
+    def __init__(self, kind: str, title: str | None, page: int | None, role: str = "other") -> None:
+        super().__init__(GRID if kind != GRID else kind, title, page)
+        self.role = role
+        self.panels: list[_Panel] = []
+        self.columns_seen: list[str] = []
+        self.panel_rows: list[list[dict[str, Any]]] = []
+        self.note: str | None = None
+        self.empty_mark = False
+        self._grid: Grid | None = None
+        self._header: list[int] = []
+        self._covered: set[int] = set()
+        self._reading_header = False
+        self._fresh_header = False
+        self._last_parts = ["", "", ""]
+
+    # ------------------------------------------------------------ rows
+
+    def feed(self, row: Row) -> None:
+        self.add_page(row.page)
+        self.rows_seen += 1
+        if row.grid is not self._grid:
+            self._grid = row.grid
+            self._header = []
+            self._reading_header = True
+        if self._reading_header and _header_row(row, self._covered):
+            self._header.append(row.r)
+            return
+        if self._reading_header:
+            self._reading_header = False
+            if self._header:
+                self._set_layout(row.grid)
+            elif self.panels:
+                self._rebase(row.grid)
+            else:
+                self._set_layout(row.grid)  # no header at all: every column a value column
+            if self._header and _complete_header(row.grid, self._header, self.panels, row):
+                self._record_columns()
+        self.data(row)
+
+    def _set_layout(self, grid: Grid) -> None:
+        self.panels = _layout(grid, self._header, all_values=self.role == "procurement")
+        while len(self.panel_rows) < len(self.panels):
+            self.panel_rows.append([])
+        self._record_columns()
+
+    def _record_columns(self) -> None:
+        for p in self.panels:
+            for col in p.value_columns:
+                if col.name not in self.columns_seen:
+                    self.columns_seen.append(col.name)
+
+    def _rebase(self, grid: Grid) -> None:
+        """Map the known columns onto a continuation page's grid by their x position."""
+        for p in self.panels:
+            for col in p.columns:
+                cx = (col.x0 + col.x1) / 2
+                best = min(range(len(grid.xs) - 1), key=lambda c: abs((grid.xs[c] + grid.xs[c + 1]) / 2 - cx))
+                col.c = best
+
+    def data(self, row: Row) -> None:
+        grid = row.grid
+        ncols = len(grid.xs) - 1
+        label_cols = [col.c for p in self.panels for col in p.columns if col.label]
+        for n, panel in enumerate(self.panels):
+            entry = self._panel_row(row, panel, label_cols, ncols)
+            if entry is not None:
+                self.panel_rows[n].append({**entry, **row.provenance()})
+
+    def _cell(self, row: Row, c: int) -> Cell | None:
+        if c >= len(row.grid.xs) - 1:
+            return None
+        return row.grid.cells[row.grid.index[row.r][c]]
+
+    def _panel_row(self, row: Row, panel: _Panel, label_cols: list[int], ncols: int) -> dict[str, Any] | None:
+        """One panel's part of a printed line, or None when it holds nothing."""
+        mine = {col.c for col in panel.columns}
+        my_labels = [col.c for col in panel.columns if col.label]
+
+        def owner(cell: Cell) -> str:
+            """`label` when the cell covers a naming column (its last, so a cell merged over two
+            panels' labels is the second's), `code`, or `value`."""
+            covered = [c for c in label_cols if cell.c0 <= c < cell.c1]
+            if covered:
+                return "label" if covered[-1] in mine else "elsewhere"
+            return "value"
+
+        parts: dict[int, str] = {}
+        labels: list[str] = []
+        values: dict[str, str | None] = {}
+        used: set[int] = set()
+        any_start = False
+        last_label = my_labels[-1] if my_labels else None
+        for col in panel.columns:
+            cell = self._cell(row, col.c)
+            if cell is None:
+                continue
+            key = id(cell)
+            text = squash(cell.text)
+            role = owner(cell)
+            if role == "elsewhere":
+                continue
+            if role == "label" or col.label:
+                if key in used or role != "label":
+                    continue
+                used.add(key)
+                starts = cell.r0 == row.r
+                any_start = any_start or (starts and bool(text))
+                # a group cell merged down over its rows names them all; the leaf must be printed here
+                if text and (starts or (last_label is not None and cell.c1 <= last_label)):
+                    labels.append(text)
+                continue
+            if key in used:
+                continue
+            used.add(key)
+            if cell.r0 != row.r:
+                if col.code_part is None:
+                    values.setdefault(col.name, None)
+                continue
+            if col.code_part is not None:
+                if text and _DIGITS.match(text):
+                    parts[max(col.code_part, 0) if col.code_part >= 0 else -1] = text
+                    any_start = True
+                elif text:
+                    labels.append(text)
+                    any_start = True
+                continue
+            value = self._value(text)
+            if value is not None:
+                any_start = True
+            if col.name in values and values[col.name] is not None:
+                continue
+            values[col.name] = value
+        for col in panel.value_columns:
+            values.setdefault(col.name, None)
+        label = "/".join(labels) if labels else None
+        if (
+            not my_labels
+            and label is None
+            and panel.columns
+            and not any(c.code_part is not None for c in panel.columns)
+        ):
+            label = next((v for v in values.values() if v is not None and not _is_money(v)), None)
+        code = self._code(parts)
+        if not any_start or (label is None and code is None and all(v is None for v in values.values())):
+            return None
+        if (
+            label is not None
+            and _EMPTY_MARK.match(label)
+            and code is None
+            and all(v is None for v in values.values())
+        ):
+            self.empty_mark = True
+            return None
+        return {"side": panel.side, "code": code, "label": label, "values": values}
+
+    def _value(self, text: str) -> str | None:
+        if not text or _DASHES.match(text):
+            return None
+        if is_amount(text):
+            return yuan(text, self.unit or "元")
+        return text
+
+    def _code(self, parts: dict[int, str]) -> str | None:
+        if -1 in parts:
+            return parts[-1]
+        if not parts:
+            return None
+        deepest = max(parts)
+        out = []
+        for i in range(deepest + 1):
+            p = parts.get(i, "")
+            if not p:
+                p = self._last_parts[i]
+            elif i > 0 and len(p) == 1:
+                p = "0" + p  # a 款 or 项 printed without its leading zero
+            out.append(p)
+        self._last_parts = out + [""] * (3 - len(out))
+        return "".join(out) or None
+
+    # ------------------------------------------------------------ result
+
+    def rows(self) -> list[dict[str, Any]]:
+        """All rows, panel by panel; with sides, all income rows first."""
+        order = list(range(len(self.panels)))
+        if any(p.side for p in self.panels):
+            order.sort(key=lambda n: 0 if self.panels[n].side == INCOME else 1)
+        return [r for n in order for r in self.panel_rows[n]] if self.panel_rows else []
+
+    def result(self) -> dict[str, Any] | None:
+        if not self.panels:
+            return None
+        out = {
+            **self.header(),
+            "kind": GRID,
+            "role": self.role,
+            "columns": list(self.columns_seen),
+            "rows": self.rows(),
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+def _is_money(value: str) -> bool:
+    return bool(re.match(r"^-?\d+\.\d{2}$", value))
