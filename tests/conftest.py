@@ -40,6 +40,26 @@ def corpus_parse() -> Callable[[str], dict]:
     return get
 
 
+REAL = CORPUS / "real"
+# the real 部门预算公开 packages that come with truth; the 决算 has none
+REAL_NAMES = sorted(p.stem[: -len(".anomalies")] for p in (REAL / "truth").glob("*.anomalies.json"))
+
+
+@pytest.fixture(scope="session")
+def real_parse() -> Callable[[str], dict]:
+    """name -> the parser's output for a real filing in tests/corpus/real/pdf, parsed once per session."""
+    from filings.parsing import parse_pdf
+
+    cache: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in cache:
+            cache[name] = parse_pdf(REAL / "pdf" / f"{name}.pdf")
+        return cache[name]
+
+    return get
+
+
 @pytest.fixture(scope="session")
 def scorer():  # type: ignore[no-untyped-def]
     """tests/tools/score_filing.py (copied from the shared corpus tools), imported from its path."""

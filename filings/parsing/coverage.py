@@ -37,9 +37,13 @@ class Coverage:
         texts = [c.text for c in grid.cells if c.text]
         if not texts:
             return  # a ruled frame with nothing printed in it
-        entry = {"page": page, "bbox": [round(grid.x0, 2), round(grid.top, 2), round(grid.x1, 2),
-                                        round(grid.bottom, 2)],
-                 "what": "table", "text": _snippet(texts), "builders": set()}
+        entry = {
+            "page": page,
+            "bbox": [round(grid.x0, 2), round(grid.top, 2), round(grid.x1, 2), round(grid.bottom, 2)],
+            "what": "table",
+            "text": _snippet(texts),
+            "builders": set(),
+        }
         self._grids.append(entry)
         self._by_grid[(page, id(grid))] = entry
 
@@ -72,15 +76,26 @@ class Coverage:
         if len(band) < 2:
             return
         lines = [ln for runs in band for ln in runs]
-        self._figures.append({
-            "page": page,
-            "bbox": [round(min(ln.x0 for ln in lines), 2), round(min(ln.top for ln in lines), 2),
-                     round(max(ln.x1 for ln in lines), 2), round(max(ln.bottom for ln in lines), 2)],
-            "what": "figures", "text": _snippet([ln.text for ln in lines])})
+        self._figures.append(
+            {
+                "page": page,
+                "bbox": [
+                    round(min(ln.x0 for ln in lines), 2),
+                    round(min(ln.top for ln in lines), 2),
+                    round(max(ln.x1 for ln in lines), 2),
+                    round(max(ln.bottom for ln in lines), 2),
+                ],
+                "what": "figures",
+                "text": _snippet([ln.text for ln in lines]),
+            }
+        )
 
     def result(self, tables: int) -> dict[str, Any]:
-        unread = [{k: v for k, v in g.items() if k != "builders"} for g in self._grids
-                  if not g["builders"] & self._read]
+        unread = [
+            {k: v for k, v in g.items() if k != "builders"}
+            for g in self._grids
+            if not g["builders"] & self._read
+        ]
         unread += self._figures
         unread.sort(key=lambda u: (u["page"], u["bbox"][1]))
         return {"tables": tables, "unread": unread}

@@ -17,7 +17,16 @@ from budget_filing.kinds import ADJUSTMENT, FINAL, FINAL_ACCOUNTS, ORIGINAL, PER
 from .amounts import unit_in
 from .coverage import Coverage
 from .layout import PageLayout, TextLine
-from .tables.base import Builder, Row, header_word, is_header_row
+from .tables.base import (
+    Builder,
+    Row,
+    column_set,
+    header_text,
+    header_word,
+    is_header_row,
+    is_note_header,
+    split_of,
+)
 from .tables.functional import FunctionalBuilder
 from .tables.grid import GridBuilder
 from .tables.performance import PerformanceBuilder
@@ -171,9 +180,15 @@ class Assembler:
             taken.add(i)
             name = found[1]
             if not name:
-                beside = [j for j, other in enumerate(lines) if j not in taken and j != i
-                          and abs(other.top - line.top) <= 3 and other.x0 >= line.x1 - 1
-                          and not unit_in(other.text)]
+                beside = [
+                    j
+                    for j, other in enumerate(lines)
+                    if j not in taken
+                    and j != i
+                    and abs(other.top - line.top) <= 3
+                    and other.x0 >= line.x1 - 1
+                    and not unit_in(other.text)
+                ]
                 if beside:
                     j = min(beside, key=lambda j: lines[j].x0)
                     taken.add(j)
@@ -261,7 +276,13 @@ class Assembler:
             prev = cur
             cur = self._open(cur.kind, prev.title, row.page)
             cur.subtitle = prev.subtitle
+        self._prose = 0
         cur.feed(row)
+        shadow = self.shadows.get(id(cur))
+        if shadow is not None:
+            shadow.unit = cur.unit
+            shadow.feed(row)
+        self.coverage.fed(row.page, row.grid, cur)
         self._touch(cur)
 
     def _title_row(self, row: Row) -> bool:
@@ -310,9 +331,11 @@ class Assembler:
         final = facts["stage"] == FINAL
         tables = []
         for b in self.builders:
-            table = None if final and b.kind != GRID else b.result()
-            if table is None and id(b) in self.shadows:
-                table = self.shadows[id(b)].result()
+            shadow = self.shadows.get(id(b))
+            typed = final and b.kind != GRID or (shadow is not None and not _fits(b, shadow))
+            table = None if typed else b.result()
+            if table is None and shadow is not None:
+                table = shadow.result()
             if table is None:
                 continue
             if final and table["kind"] == GRID:
@@ -322,20 +345,28 @@ class Assembler:
         if not final and not facts["stage_named"] and any(_has_adjusted(t) for t in tables):
             facts["stage"] = ADJUSTMENT
         facts.pop("stage_named")
-        return {"schema": SCHEMA, **facts, "tables": tables,
-                "coverage": self.coverage.result(len(tables))}
+        return {"schema": SCHEMA, **facts, "tables": tables, "coverage": self.coverage.result(len(tables))}
 
     def _filing_facts(self) -> dict[str, Any]:
         titled = [b for b in self.builders if b.title]
         facts = [(b, title_facts(b.title or "", b.subtitle)) for b in titled]
-        names_from_form = [clean_org(getattr(b, "department", None)) for b in self.builders
-                           if b.kind == DEPARTMENT_PERFORMANCE]
+        names_from_form = [
+            clean_org(getattr(b, "department", None))
+            for b in self.builders
+            if b.kind == DEPARTMENT_PERFORMANCE
+        ]
         names_from_titles = [f.org for b, f in facts if b.kind != PROJECT_PERFORMANCE]
-        supervisors = [clean_org(getattr(b, "supervisor", None)) for b in self.builders
-                       if b.kind == PROJECT_PERFORMANCE]
+        supervisors = [
+            clean_org(getattr(b, "supervisor", None)) for b in self.builders if b.kind == PROJECT_PERFORMANCE
+        ]
         other_titles = [f.org for _, f in facts]
-        department = (majority(names_from_form) or majority(names_from_titles)
-                      or majority(self.orgs) or majority(supervisors) or majority(other_titles))
+        department = (
+            majority(names_from_form)
+            or majority(names_from_titles)
+            or majority(self.orgs)
+            or majority(supervisors)
+            or majority(other_titles)
+        )
         years = [str(f.year) for _, f in facts if f.year]
         year_text = majority(years)
         if any(f.final for _, f in facts):
@@ -344,9 +375,34 @@ class Assembler:
             stage, named = ADJUSTMENT, True
         else:
             stage, named = ORIGINAL, False
-        return {"department": department,
-                "year": int(year_text) if year_text else None,
-                "stage": stage, "stage_named": named}
+        return {
+            "department": department,
+            "year": int(year_text) if year_text else None,
+            "stage": stage,
+            "stage_named": named,
+        }
+
+
+def _fits(builder: Builder, shadow: GridBuilder) -> bool:
+    """Whether every value column the table prints has its place in the typed kind.
+
+    A 功能分类 table with 合计 | 人员经费 | 公用经费 | 项目支出 is no `functional_expenditure`:
+    read as one, two of its columns would be lost, so it stays a grid.
+    """
+    if builder.kind != FUNCTIONAL:
+        return True
+    places: set[tuple[str, str]] = set()
+    for path in shadow.value_paths():
+        bare = tuple(header_text(t) for t in path)
+        if any(is_note_header(t) for t in bare):
+            continue
+        cols = column_set(bare)
+        split = split_of(bare) or ("total" if cols or len(shadow.value_paths()) == 1 else None)
+        place = (cols or "initial", split or "")
+        if split is None or place in places:
+            return False
+        places.add(place)
+    return True
 
 
 def _has_adjusted(table: dict[str, Any]) -> bool:

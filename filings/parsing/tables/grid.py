@@ -24,7 +24,7 @@ from budget_filing.text import nfkc, squash
 from ..amounts import is_amount, yuan
 from ..layout import Cell, Grid
 from ..titles import is_note
-from .base import Builder, Row
+from .base import Builder, Row, is_label_header
 
 _PARTS = {"类": 0, "款": 1, "项": 2}
 _CODE_HEADER = re.compile(r"编码|代码|编号")
@@ -48,7 +48,11 @@ def _is_code_path(path: tuple[str, ...]) -> int | None:
 
 
 def _is_label_path(path: tuple[str, ...]) -> bool:
-    return bool(path) and bool(_LABEL_HEADER.match(nfkc(path[-1])))
+    if not path:
+        return False
+    leaf = nfkc(path[-1])
+    # `功能分类科目名称全称`, `支出功能分类科目`: a name column however it is worded
+    return bool(_LABEL_HEADER.match(leaf)) or (is_label_header(leaf) and bool(re.search("名称|科目", leaf)))
 
 
 def _header_row(row: Row, covered: set[int]) -> bool:
@@ -131,15 +135,15 @@ def _name_sides(panels: list[_Panel]) -> None:
             p.side = None
 
 
-def _complete_header(grid: Grid, header_rows: list[int], panels: list[_Panel], row: Row) -> bool:
+def _complete_header(grid: Grid, header_rows: list[int], panels: list[_Panel], row: Row) -> set[str]:
     """A header cell over several value columns with nothing printed under it is finished by
     the next row's words (`本年支出` over `合计 | 基本支出 | 项目支出` printed on the 合计 line).
 
-    Returns whether the row gave sub-headers (its other cells are still data)."""
-    done = False
+    Returns the names the completed columns had (the row's other cells are still data)."""
+    done: list[tuple[_Column, str]] = []
+    old: set[str] = set()
     for panel in panels:
-        values = panel.value_columns
-        for col in values:
+        for col in panel.value_columns:
             above = grid.cells[grid.index[header_rows[-1]][col.c]]
             if above.c1 - above.c0 < 2:
                 continue
@@ -152,10 +156,12 @@ def _complete_header(grid: Grid, header_rows: list[int], panels: list[_Panel], r
                 and not is_amount(grid.cells[grid.index[row.r][c]].text)
                 for c in range(above.c0, above.c1)
             ):
-                col.path = (*col.path, text)
-                under.text = ""
-                done = True
-    return done
+                done.append((col, text))
+    for col, text in done:
+        old.add(col.name)
+        col.path = (*col.path, text)
+        grid.cells[grid.index[row.r][col.c]].text = ""
+    return old
 
 
 class GridBuilder(Builder):
@@ -197,8 +203,13 @@ class GridBuilder(Builder):
                 self._rebase(row.grid)
             else:
                 self._set_layout(row.grid)  # no header at all: every column a value column
-            if self._header and _complete_header(row.grid, self._header, self.panels, row):
-                self._record_columns()
+            if self._header:
+                replaced = _complete_header(row.grid, self._header, self.panels, row)
+                if replaced:
+                    current = [col.name for p in self.panels for col in p.value_columns]
+                    self.columns_seen = current + [
+                        c for c in self.columns_seen if c not in current and c not in replaced
+                    ]
         self.data(row)
 
     def _set_layout(self, grid: Grid) -> None:
@@ -342,6 +353,10 @@ class GridBuilder(Builder):
         return "".join(out) or None
 
     # ------------------------------------------------------------ result
+
+    def value_paths(self) -> list[tuple[str, ...]]:
+        """The header paths of the value columns last read (for typed builders' checks)."""
+        return [col.path for p in self.panels for col in p.value_columns]
 
     def rows(self) -> list[dict[str, Any]]:
         """All rows, panel by panel; with sides, all income rows first."""
