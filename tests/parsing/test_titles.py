@@ -144,3 +144,88 @@ def test_placeholders(label: str, placeholder: bool) -> None:
 @pytest.mark.parametrize("text", ["第 1 页，共 6 页", "第1页,共6页", "第 12 页"])
 def test_footers(text: str) -> None:
     assert is_footer(text)
+
+
+@pytest.mark.parametrize(
+    "title, role",
+    [
+        ("2026年部门收入预算总表", "income_sources"),
+        ("支出预算总表", "expense_split"),
+        ("2026年部门财政拨款收支预算总表", "fiscal_summary"),
+        ("财政拨款支出预算表（功能科目）", "fiscal_functional"),
+        ("2026年部门一般公共预算基本支出部门预算经济分类预算表", "economic_basic"),
+        ("“三公”经费、会议费、培训费支出预算表", "three_public"),
+        ("一般公共预算机关运行经费支出预算表", "operating_costs"),
+        ("2026年部门政府性基金预算支出功能分类预算表", "government_fund"),
+        ("国有资本经营预算支出功能分类预算表", "state_capital"),
+        ("2019年政府采购预算表", "procurement"),
+        ("财政拨款“三公”经费支出决算表", "final_accounts"),
+        ("某某情况表", "other"),
+    ],
+)
+def test_grid_roles(title: str, role: str) -> None:
+    from filings.parsing.titles import grid_role
+
+    assert title_kind(title) == "grid"
+    assert grid_role(title) == role
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.2026年部门财务收支预算总表……………………………………3",  # a 目录 entry
+        "4．2026年部门财政拨款收支预算总表.........................7",
+        "2026年“三公”经费预算数为10.81万元，比2025年预算持平。其中：",  # prose
+        "七、财政拨款“三公”经费支出决算情况说明",  # a heading of the 说明
+        "第二部分上海市普陀区规划和自然资源局2024年度部门决算",
+    ],
+)
+def test_contents_prose_and_headings_are_not_titles(text: str) -> None:
+    assert not looks_like_title(text)
+
+
+@pytest.mark.parametrize(
+    "title, kind",
+    [
+        ("2026年部门财务收支预算总表", SUMMARY),
+        ("收支预算总表", SUMMARY),
+        ("2026年部门一般公共预算支出功能分类预算表", FUNCTIONAL),
+        ("一般公共预算支出预算表（功能科目）", FUNCTIONAL),
+        ("2026年部门政府性基金预算支出功能分类预算表", "grid"),
+        ("财政拨款支出预算表（功能科目）", "grid"),
+        ("收入支出决算总表", "grid"),
+    ],
+)
+def test_real_package_titles(title: str, kind: str) -> None:
+    assert title_kind(title) == kind
+
+
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("上海市普陀区司法局", True),
+        ("江苏省人大常委会办公厅", True),
+        ("上海市普陀区人民政府办公室", True),
+        ("遵义市人力资源和社会保障局[164]", True),
+        ("1.", False),
+        ("五、部门预算表……1.", False),
+        ("第二部分上海市普陀区规划和自然资源局", False),
+        ("三、", False),
+        ("", False),
+        ("单位：万元", False),
+    ],
+)
+def test_valid_org(name: str, ok: bool) -> None:
+    from filings.parsing.titles import valid_org
+
+    assert (valid_org(name) is not None) == ok
+
+
+def test_labelled_org_lines() -> None:
+    from filings.parsing.titles import labelled_org
+
+    assert labelled_org("编制部门：上海市普陀区司法局") == ("编制部门", "上海市普陀区司法局")
+    assert labelled_org("预算主管部门：上海市普陀区司法局") == ("预算主管部门", "上海市普陀区司法局")
+    assert labelled_org("部门：") == ("部门", "")
+    assert labelled_org("单位：万元") is None
+    assert labelled_org("2026年，上海市普陀区司法局收入预算9628.22万元") is None
