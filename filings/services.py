@@ -1,4 +1,4 @@
-"""Writes on filings and documents: upload, queueing, parsing outcome, the stale-work sweeper."""
+"""Writes on filings and documents: upload, queueing, parsing outcome, facts given by hand, the sweeper."""
 
 from __future__ import annotations
 
@@ -12,11 +12,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from budget_filing.kinds import STAGES
+from budget_filing.text import squash
 
 from . import interchange
 from .models import (
@@ -36,6 +40,7 @@ from .models import (
 from .models.tables import TableKind
 from .parsing import ParseError, parse_pdf
 from .parsing.version import PARSER_VERSION
+from .selectors import FACT_LABELS, document_facts_editable_by, facts_missing, filing_facts_editable_by
 from .signals import filing_parsed
 from .uploads import Candidate
 
@@ -163,16 +168,23 @@ def _pages_text(pages: list[int]) -> str:
     return shown + (f" 等 {len(pages)} 页" if len(pages) > 20 else "")
 
 
+def _facts_text(facts: list[str]) -> str:
+    return "、".join(FACT_LABELS[fact] for fact in facts)
+
+
 def _outcome(parsed: dict[str, Any]) -> tuple[str, str]:
     blank = parsed.get("pages_without_text") or []
     page_count = parsed.get("page_count") or 0
-    if parsed.get("tables") and not all(parsed.get(key) for key in ("department", "year", "stage")):
+    note = f"第 {_pages_text(blank)} 页没有文字层，未能读取。" if blank else ""
+    if parsed.get("tables") and (missing := facts_missing(parsed)):
+        # Kept, not failed: the tables are good, only a fact to file them under is lacking.
+        names = _facts_text(missing)
         return (
-            Document.Status.FAILED,
-            "识别出了预算表，但无法从表标题中读出部门、年度或预算阶段（年初/调整），请检查文件。",
+            Document.Status.NEEDS_DETAILS,
+            f"识别出了 {len(parsed['tables'])} 张预算表，但无法从文件中读出{names}；"
+            f"请补充{names}后即可生成预算文件。{note}",
         )
     if parsed.get("tables"):
-        note = f"第 {_pages_text(blank)} 页没有文字层，未能读取。" if blank else ""
         return Document.Status.PARSED, note
     if blank:
         return (
@@ -221,8 +233,26 @@ def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
     )
 
 
+def _with_given_facts(document: Document, parsed: dict[str, Any]) -> dict[str, Any]:
+    """``parsed`` with the facts given by hand where the parser could not read them.
+
+    A corrected department replaces the one read, which was wrong.
+    """
+    given = {
+        "department": document.given_department,
+        "year": document.given_year,
+        "stage": document.given_stage,
+    }
+    lacking = set(facts_missing(parsed))
+    if document.department_corrected:
+        lacking.add("department")
+    filled = {fact: given[fact] for fact in lacking if given[fact]}
+    return {**parsed, **filled} if filled else parsed
+
+
 def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds: float) -> Document:
     """Replace everything read from this document with ``parsed``, in one transaction."""
+    parsed = _with_given_facts(document, parsed)
     status, message = _outcome(parsed)
     with transaction.atomic():
         ParsedTable.objects.filter(document=document).delete()
@@ -234,6 +264,8 @@ def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds:
             filing=filing,
             status=status,
             error=message,
+            # Nothing read is lost while the facts are missing; once filed the rows hold it all.
+            parsed=parsed if status == Document.Status.NEEDS_DETAILS else None,
             page_count=parsed.get("page_count"),
             title=(parsed["tables"][0].get("title", "") if parsed.get("tables") else "")[:500],
             pages_without_text=parsed.get("pages_without_text") or [],
@@ -246,6 +278,109 @@ def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds:
             filing_parsed.send(sender=Filing, filing=filing)
     document.refresh_from_db()
     return document
+
+
+class FactsRefused(Exception):
+    """Facts given by hand that cannot be used now; the message says why, in Chinese."""
+
+
+def document_give_details(
+    *, document: Document, user: Any, department: str = "", year: int | None = None, stage: str = ""
+) -> Document:
+    """File a ``needs_details`` document under the facts given by hand, exactly as a parse would.
+
+    Only the facts the parse lacks are taken; they are kept on the document so that a re-parse
+    that still cannot read them uses them again.
+    """
+    if not document_facts_editable_by(user=user, document=document):
+        raise PermissionDenied("只有上传人或管理员可以补充该文档的信息。")
+    with transaction.atomic():
+        # Locked, so two people giving the facts at once form one filing, not two.
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status != Document.Status.NEEDS_DETAILS or not document.parsed:
+            raise FactsRefused("该文档现在不需要补充信息（可能已由他人补充，或正在重新解析）。")
+        missing = facts_missing(document.parsed)
+        given = {"department": squash(department)[:200], "year": year, "stage": stage}
+        if given["stage"] and given["stage"] not in STAGES:
+            raise FactsRefused("预算阶段只能是年初预算、预算调整或决算。")
+        if lacking := [fact for fact in missing if not given[fact]]:
+            raise FactsRefused(f"请填写{_facts_text(lacking)}。")
+        parsed = {**document.parsed, **{fact: given[fact] for fact in missing}}
+        filing = _filing_for(document, parsed)
+        store_tables(filing=filing, document=document, tables=parsed["tables"], year=parsed["year"])
+        status, message = _outcome(parsed)
+        Document.objects.filter(pk=document.pk).update(
+            filing=filing,
+            status=status,
+            error=message,
+            parsed=None,
+            details_given_by=user,
+            details_given_at=timezone.now(),
+            **{f"given_{fact}": given[fact] for fact in missing},
+        )
+        filing_parsed.send(sender=Filing, filing=filing)
+    document.refresh_from_db()
+    return document
+
+
+def _save_with_history(filing: Filing, user: Any, reason: str) -> None:
+    # One save per row (never QuerySet.update) so the history records who changed what and why.
+    filing._history_user = user  # type: ignore[attr-defined]
+    filing._change_reason = reason  # type: ignore[attr-defined]
+    filing.save()
+
+
+def filing_correct_department(*, filing: Filing, department: str, user: Any) -> Filing:
+    """Move a filing read under the wrong department, with everything that hangs off it.
+
+    It becomes the next version of its year and stage there; its documents remember the
+    department, so a re-parse that reads the wrong one again keeps the corrected one.
+    """
+    name = squash(department)[:200]
+    if not name:
+        raise FactsRefused("请填写部门名称。")
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().select_related("department").get(pk=filing.pk)
+        if not filing_facts_editable_by(user=user, filing=filing):
+            raise PermissionDenied("只有上传人或管理员可以更正部门。")
+        if filing.is_read_only:
+            raise FactsRefused("该预算文件已签批，不能再更正部门。")
+        old = filing.department
+        if name == old.name:
+            raise FactsRefused("填写的部门与当前部门相同。")
+        target, _ = Department.objects.get_or_create(name=name)
+        # Serialises version numbering in both departments (as _filing_for does), in id order
+        # so that two moves in opposite directions cannot deadlock.
+        list(Department.objects.select_for_update().filter(pk__in=[old.pk, target.pk]).order_by("pk"))
+        latest = (
+            Filing.objects.filter(department=target, year=filing.year, stage=filing.stage)
+            .order_by("-version")
+            .first()
+        )
+        reason = f"部门由“{old.name}”更正为“{name}”"
+        # A later version left behind now follows this one's predecessor there.
+        for successor in Filing.objects.filter(previous=filing):
+            successor.previous_id = filing.previous_id
+            _save_with_history(successor, user, reason)
+        filing.department = target
+        filing.version = latest.version + 1 if latest else 1
+        filing.previous = latest
+        # Its reviewer was one of the old department's; the new department's reviewers start afresh.
+        filing.reviewer = None
+        filing.status = Filing.Status.REOPENED if latest else Filing.Status.PARSED
+        _save_with_history(filing, user, reason)
+        Document.objects.filter(filing=filing).update(
+            given_department=name,
+            department_corrected=True,
+            details_given_by=user,
+            details_given_at=timezone.now(),
+        )
+        # A department only the misreading made would otherwise linger among the suggestions.
+        if not old.filings.exists() and not old.reviewers.exists():
+            old.delete()
+        filing_parsed.send(sender=Filing, filing=filing)
+    filing.refresh_from_db()
+    return filing
 
 
 def store_tables(*, filing: Filing, document: Document, tables: list[dict[str, Any]], year: int) -> None:

@@ -1,20 +1,26 @@
-"""Pages for clerks: upload, the live list of their documents, a document and its download."""
+"""Pages for clerks: upload, the live list of their documents, a document and its download.
+
+A document's page also carries the forms that give the facts a parse could not read and
+correct a department read wrongly.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import UploadForm
+from . import selectors
+from .forms import DepartmentCorrectionForm, DocumentDetailsForm, UploadForm
 from .models import Document
 from .selectors import documents_for_user
-from .services import document_upload
+from .services import FactsRefused, document_give_details, document_upload, filing_correct_department
 from .uploads import candidates_from_upload
 
 
@@ -80,12 +86,85 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_document(request: HttpRequest, pk: int) -> Document:
-    return get_object_or_404(Document.objects.visible_to(request.user).select_related("uploaded_by"), pk=pk)
+    return get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("uploaded_by", "filing__department"), pk=pk
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    document: Document,
+    details_form: DocumentDetailsForm | None = None,
+    correction_form: DepartmentCorrectionForm | None = None,
+) -> HttpResponse:
+    context: dict[str, object] = {"document": document}
+    if selectors.document_facts_editable_by(user=request.user, document=document):
+        if missing := selectors.document_missing_facts(document=document):
+            context["details_form"] = details_form or DocumentDetailsForm(missing=missing)
+            context["read_facts"] = selectors.document_read_facts(document=document)
+        filing = document.filing
+        if filing is not None and document.status == Document.Status.PARSED:
+            context["signed_off"] = filing.is_read_only
+            context["filing_documents"] = filing.documents.count()
+            if not filing.is_read_only:
+                context["correction_form"] = correction_form or DepartmentCorrectionForm(
+                    current=filing.department.name
+                )
+        if "details_form" in context or "correction_form" in context:
+            context["department_names"] = selectors.department_names()
+    return render(request, "filings/document_detail.html", context)
+
+
+def _editable_document(request: HttpRequest, pk: int) -> Document:
+    """A document the user may give facts for: 404 if they cannot see it, 403 if they only see it."""
+    document = _visible_document(request, pk)
+    if not selectors.document_facts_editable_by(user=request.user, document=document):
+        raise PermissionDenied("只有上传人或管理员可以修改该文档的信息。")
+    return document
 
 
 @require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "filings/document_detail.html", {"document": _visible_document(request, pk)})
+    return _render_detail(request, _visible_document(request, pk))
+
+
+@require_POST
+def document_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """The missing department, year or stage given by hand: the filing forms as a parse would."""
+    document = _editable_document(request, pk)
+    # With nothing missing the form is empty and the service says why it cannot be used.
+    form = DocumentDetailsForm(request.POST, missing=selectors.document_missing_facts(document=document))
+    if not form.is_valid():
+        return _render_detail(request, document, details_form=form)
+    try:
+        document = document_give_details(document=document, user=request.user, **form.cleaned_data)
+    except FactsRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, format_html("已补充信息，文档已归入预算文件“{}”。", document.filing))
+    return redirect("filings:document", pk=pk)
+
+
+@require_POST
+def document_department(request: HttpRequest, pk: int) -> HttpResponse:
+    """A department read wrongly, corrected: the document's filing moves to the right one."""
+    document = _editable_document(request, pk)
+    filing = document.filing
+    if filing is None or document.status != Document.Status.PARSED:
+        messages.error(request, "该文档还没有归入预算文件，无法更正部门。")
+        return redirect("filings:document", pk=pk)
+    form = DepartmentCorrectionForm(request.POST, current=filing.department.name)
+    if not form.is_valid():
+        return _render_detail(request, document, correction_form=form)
+    try:
+        filing = filing_correct_department(
+            filing=filing, department=form.cleaned_data["department"], user=request.user
+        )
+    except FactsRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, format_html("部门已更正，预算文件现为“{}”。", filing))
+    return redirect("filings:document", pk=pk)
 
 
 @require_GET

@@ -58,6 +58,14 @@ MATRIX = [
             "filings/projectline",
         )
     ],
+    # Facts given by hand: the uploader and admins only. A document waiting for them has no
+    # filing, so no reviewer sees it; posting nothing gets the form back with its errors.
+    ("document_waiting", "get", [REDIRECT, OK, MISSING, MISSING, OK]),
+    ("details_waiting", "post", [REDIRECT, OK, MISSING, MISSING, OK]),
+    # On the parsed document: nothing to give (refused with a message), then a real correction
+    # of its department, last because it moves the filing.
+    ("details", "post", [REDIRECT, REDIRECT, FORBIDDEN, MISSING, REDIRECT]),
+    ("department", "post", [REDIRECT, REDIRECT, FORBIDDEN, MISSING, REDIRECT]),
 ]
 
 
@@ -76,7 +84,9 @@ def world(
     (tmp_path / "a.pdf").write_bytes((CORPUS / "pdf" / "synth-anshun-hsa-2023-adjustment.pdf").read_bytes())
     with django_capture_on_commit_callbacks(execute=True):
         document = store(corpus_parse("synth-anshun-hsa-2023-adjustment"))
+    waiting = store({**corpus_parse("synth-anshun-hsa-2023-adjustment"), "department": None}, sha="b")
     Document.objects.filter(pk=document.pk).update(file="a.pdf", uploaded_by=clerk)
+    Document.objects.filter(pk=waiting.pk).update(uploaded_by=clerk)
     filing = Filing.objects.get(pk=document.filing_id)
     reviewers = {
         "reviewer_a": make_reviewer("reviewer_a", filing.department),
@@ -85,12 +95,13 @@ def world(
     return {
         "filing": filing,
         "document": document,
+        "waiting": waiting,
         "users": {"anonymous": None, "clerk": clerk, "admin": admin_user, **reviewers},
     }
 
 
 def request_for(name: str, world: dict) -> tuple[str, dict]:
-    filing, document = world["filing"], world["document"]
+    filing, document, waiting = world["filing"], world["document"], world["waiting"]
     table = filing.tables.first()
     finding = Finding.objects.filter(filing=filing).first()
     base = f"/filings/{filing.pk}"
@@ -117,6 +128,10 @@ def request_for(name: str, world: dict) -> tuple[str, dict]:
         "comment": (f"{base}/comments/", {"thread": "flag:1", "body": "嗯"}),
         "start": (f"{base}/start/", {}),
         "admin_index": ("/admin/", {}),
+        "document_waiting": (f"/documents/{waiting.pk}/", {}),
+        "details_waiting": (f"/documents/{waiting.pk}/details/", {}),
+        "details": (f"/documents/{document.pk}/details/", {"department": "丙局"}),
+        "department": (f"/documents/{document.pk}/department/", {"department": "丙局"}),
     }[name]
 
 
@@ -198,6 +213,10 @@ def test_every_form_carries_a_csrf_token(client, world):
     ):
         page = client.get(url).content.decode()
         assert page.count('method="post"') == page.count('name="csrfmiddlewaretoken"')
+    client.force_login(world["users"]["clerk"])
+    for document in (world["document"], world["waiting"]):
+        page = client.get(f"/documents/{document.pk}/").content.decode()
+        assert page.count('method="post"') == page.count('name="csrfmiddlewaretoken"') == 3
 
 
 def test_posts_without_csrf_are_refused(world):

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from filings import services
@@ -149,3 +150,19 @@ def test_claim_is_taken_by_one_task_only(db, clerk):
     assert services.document_claim(document_id=doc.pk, task_id="t2") is False
     # The same task retrying after an outage may take it again.
     assert services.document_claim(document_id=doc.pk, task_id="t1") is True
+
+
+def test_reparse_by_the_worker_keeps_a_corrected_department(celery_worker, clerk_client, clerk, wait_for):
+    upload(clerk_client, "毕节.pdf", SAMPLE.read_bytes())
+    wait_for(settled("毕节.pdf"), what="the worker")
+    doc = Document.objects.get(original_filename="毕节.pdf")
+    assert doc.status == Document.Status.PARSED, doc.error
+    filing = services.filing_correct_department(filing=doc.filing, department="毕节市某某局", user=clerk)
+    call_command("reparse_documents", str(doc.pk), stdout=io.StringIO())
+    wait_for(
+        lambda: Document.objects.get(pk=doc.pk).attempts == 2 and settled("毕节.pdf")(), what="the re-parse"
+    )
+    doc.refresh_from_db()
+    # The parser reads the old department again; the correction stays, and so does the filing.
+    assert doc.status == Document.Status.PARSED and doc.filing_id == filing.pk
+    assert doc.filing.department.name == "毕节市某某局"

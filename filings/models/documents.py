@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from budget_filing.kinds import STAGE_LABELS
 from filings.roles import ADMINS
+
+
+def user_is_admin(user: Any) -> bool:
+    """Superusers and the 管理员 group: they see and may fix every document."""
+    return bool(user.is_superuser or user.groups.filter(name=ADMINS).exists())
 
 
 class Department(models.Model):
@@ -93,7 +100,7 @@ def document_storage_path(sha256: str) -> str:
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: Any) -> DocumentQuerySet:
         """Admins see every document; reviewers those of their departments; everyone their own uploads."""
-        if user.is_superuser or user.groups.filter(name=ADMINS).exists():
+        if user_is_admin(user):
             return self
         mine = models.Q(uploaded_by=user)
         if user.has_perm("filings.review_filing"):
@@ -111,6 +118,7 @@ class Document(models.Model):
         PARSED = "parsed", _("已解析")
         FAILED = "failed", _("失败")
         NEEDS_OCR = "needs_ocr", _("需要OCR")
+        NEEDS_DETAILS = "needs_details", _("待补充信息")
 
     filing = models.ForeignKey(
         Filing,
@@ -150,6 +158,28 @@ class Document(models.Model):
     parse_finished_at = models.DateTimeField(_("完成解析"), null=True, blank=True)
     parse_seconds = models.FloatField(_("解析用时（秒）"), null=True, blank=True)
     parser_version = models.CharField(_("解析器版本"), max_length=40, blank=True)
+    # While the department, year or stage is missing no filing can be formed, so the parse is
+    # kept here whole until someone gives them; cleared once its tables are stored.
+    parsed = models.JSONField(_("待补充信息的解析结果"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    # Facts given by hand: used when the parser cannot read them, so a re-parse keeps them.
+    given_department = models.CharField(_("人工填写的部门"), max_length=200, blank=True)
+    given_year = models.PositiveSmallIntegerField(_("人工填写的年度"), null=True, blank=True)
+    given_stage = models.CharField(
+        _("人工填写的阶段"), max_length=20, blank=True, choices=list(STAGE_LABELS.items())
+    )
+    # A corrected department was read wrongly, so it wins over what the parser reads.
+    department_corrected = models.BooleanField(
+        _("部门经人工更正"), default=False, help_text=_("为真时重新解析也使用人工填写的部门。")
+    )
+    details_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("补充信息人"),
+    )
+    details_given_at = models.DateTimeField(_("补充信息时间"), null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
