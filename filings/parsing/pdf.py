@@ -3,6 +3,7 @@
 Each pdfplumber page is closed as soon as its layout is taken, so memory stays flat
 however long the filing is.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,11 +12,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from .errors import ParseError
-from .layout import PageLayout, lay_out
+from .layout import Obj, PageLayout, lay_out
 
 Source = str | os.PathLike[str] | IO[bytes]
 
@@ -26,8 +28,9 @@ def _describe(error: BaseException) -> str:
     while cause is not None:
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             return "PDF 文件已加密，无法读取，请上传未加密的文件"
-        cause = cause.__cause__ or (cause.args[0] if cause.args and isinstance(
-            cause.args[0], BaseException) else None)
+        cause = cause.__cause__ or (
+            cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        )
     return "无法读取 PDF 文件：文件已损坏、不完整或不是 PDF"
 
 
@@ -74,12 +77,50 @@ def read_pages(source: Source) -> tuple[int, Generator[PageLayout, None, None]]:
     return count, _layouts(pdf)
 
 
+def _objects(page: Any) -> tuple[list[Obj], list[Obj], list[Obj]]:
+    """The page's characters, lines and rects as the few keys the layout reads.
+
+    pdfplumber's `page.chars` resolves every attribute of every object (colours, colour
+    spaces, graphic state), a fifth of a page's parse time we never use; the coordinates are
+    pdfplumber's own: top-down from the page's top, shifted by the MediaBox as it does.
+    """
+    height = float(page.height)
+    mb_x0, mb_top = (float(v) for v in page.mediabox[:2])
+    chars: list[Obj] = []
+    lines: list[Obj] = []
+    rects: list[Obj] = []
+    stack = list(reversed(page.layout._objs))
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, LTContainer):
+            stack.extend(reversed(obj._objs))
+            continue
+        if not isinstance(obj, (LTChar, LTLine, LTRect)):
+            continue
+        box = {
+            "x0": obj.x0 + mb_x0,
+            "x1": obj.x1 + mb_x0,
+            "top": height - obj.y1 + mb_top,
+            "bottom": height - obj.y0 + mb_top,
+        }
+        if isinstance(obj, LTChar):
+            box["text"] = obj.get_text()
+            box["size"] = obj.size
+            chars.append(box)
+        elif isinstance(obj, LTLine):
+            lines.append(box)
+        else:
+            box["stroke"] = obj.stroke
+            rects.append(box)
+    return chars, lines, rects
+
+
 def _layouts(pdf: Any) -> Generator[PageLayout, None, None]:
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                layout = lay_out(number, float(page.width), float(page.height),
-                                 page.chars, page.lines, page.rects)
+                chars, lines, rects = _objects(page)
+                layout = lay_out(number, float(page.width), float(page.height), chars, lines, rects)
             except ParseError:
                 raise
             except Exception as e:
