@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from filings import services
 from filings.models import Department, Document, Filing, ParsedTable
 from review.models import Finding, Flag
+from tests import test_parsed_storage as parsed_storage
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.django_db
@@ -37,17 +38,11 @@ def without(truth: dict, *facts: str) -> dict:
 
 
 def store(parsed: dict, uploader=None, sha: str = "a") -> Document:  # type: ignore[no-untyped-def]
-    """As the worker does: a claimed document, then the parse stored through document_store_parse."""
-    document = Document.objects.create(
-        original_filename=f"{sha}.pdf",
-        sha256=sha * 64,
-        size=1,
-        content_type="application/pdf",
-        file=f"{sha}.pdf",
-        status=Document.Status.PARSING,
-        uploaded_by=uploader,
-    )
-    return services.document_store_parse(document=document, parsed=parsed, seconds=0.1)
+    """As the worker does (the parse stored through document_store_parse), uploaded by ``uploader``."""
+    document = parsed_storage.store(parsed, sha=sha)
+    Document.objects.filter(pk=document.pk).update(uploaded_by=uploader)
+    document.refresh_from_db()
+    return document
 
 
 @pytest.fixture
