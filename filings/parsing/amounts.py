@@ -1,28 +1,24 @@
 """Amounts as printed -> Decimal yuan, and the unit a table is printed in.
 
-Money never passes through float: the printed text goes straight to Decimal.
+Money never passes through float: the printed text goes straight to Decimal. The units and
+their factors (`千元` included) are the contract's, `budget_filing.units`.
 """
+
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-UNIT_FACTORS: dict[str, Decimal] = {
-    "元": Decimal(1),
-    "千元": Decimal(1000),
-    "万元": Decimal(10000),
-    "亿元": Decimal(100000000),
-}
-CENT = Decimal("0.01")
+from budget_filing.units import to_yuan, unit_in
+
+__all__ = ["AmountError", "is_amount", "parse_amount", "to_yuan", "unit_in", "yuan"]
 
 # what a blank amount cell may hold instead of a number
 _DASHES = re.compile(r"^[-—–－―‐~～/／\\.。…·]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})*|\d*)(\.\d+)?$")
-_MINUS = str.maketrans({"−": "-", "－": "-", "–": "-", "—": "-", "，": ",", "．": ".",
-                        "＋": "+", "（": "(", "）": ")"})
-# `单位：万元`, `金额单位：元`, `（万元）`, `(元)`
-_UNIT_LINE = re.compile(r"单位\s*[:：]?\s*(亿元|千元|万元|元)")
-_UNIT_PAREN = re.compile(r"[（(]\s*(亿元|千元|万元|元)\s*[)）]")
+_MINUS = str.maketrans(
+    {"−": "-", "－": "-", "–": "-", "—": "-", "，": ",", "．": ".", "＋": "+", "（": "(", "）": ")"}
+)
 
 
 class AmountError(ValueError):
@@ -67,23 +63,9 @@ def is_amount(text: str | None) -> bool:
         return False
 
 
-def to_yuan(value: Decimal | None, unit: str) -> str | None:
-    """An amount in `unit` as the schema's two-place yuan string."""
-    if value is None:
-        return None
-    factor = UNIT_FACTORS.get(unit, Decimal(1))
-    return str((value * factor).quantize(CENT, rounding=ROUND_HALF_UP))
-
-
 def yuan(text: str | None, unit: str) -> str | None:
     """Printed amount text -> two-place yuan string; None for blanks, dashes and non-numbers."""
     try:
         return to_yuan(parse_amount(text), unit)
     except AmountError:
         return None
-
-
-def unit_in(text: str) -> str | None:
-    """The unit named in a `单位：万元` line or a `（万元）` header, if any."""
-    m = _UNIT_LINE.search(text) or _UNIT_PAREN.search(text)
-    return m.group(1) if m else None

@@ -1,4 +1,4 @@
-"""Printed amounts -> Decimal yuan strings; the unit from `单位：` lines and headers."""
+"""Printed amounts -> Decimal yuan strings (units and `unit_in`: tests/contract/test_units.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from filings.parsing.amounts import AmountError, parse_amount, to_yuan, unit_in, yuan
+from filings.parsing.amounts import AmountError, parse_amount, yuan
 
 
 @pytest.mark.parametrize(
@@ -50,31 +50,8 @@ def test_non_numbers_raise(text: str) -> None:
         ("1.5", "亿元", "150000000.00"),
         ("0.005", "元", "0.01"),
         ("0", "万元", "0.00"),
+        ("7,233.1", "千元", "7233100.00"),
     ],
 )
 def test_yuan(text: str, unit: str, expected: str) -> None:
     assert yuan(text, unit) == expected
-
-
-def test_to_yuan_keeps_decimal_exact() -> None:
-    # 0.1 + 0.2 is no problem for Decimal, which money must never leave
-    assert to_yuan(Decimal("0.1") + Decimal("0.2"), "万元") == "3000.00"
-    assert to_yuan(None, "元") is None
-
-
-@pytest.mark.parametrize(
-    "text, unit",
-    [
-        ("单位：元", "元"),
-        ("单位:万元", "万元"),
-        ("金额单位：万元", "万元"),
-        ("资金情况（万元）", "万元"),
-        ("年度资金总额(万元):", "万元"),
-        ("资金总额(元):", "元"),
-        ("单位： 亿元", "亿元"),
-        ("项目名称", None),
-        ("万元户", None),
-    ],
-)
-def test_unit_in(text: str, unit: str | None) -> None:
-    assert unit_in(text) == unit

@@ -1,4 +1,8 @@
-"""parse_indicator_value: operator, number, unit, quantity and deadline of a target."""
+"""parse_indicator_value: operator, number, unit, quantity and deadline of a target.
+
+The grammar itself is the contract's (tests/contract/test_values.py); these are the columns
+the parser's public `parse_indicator_value` gives the stored Indicator.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ from filings.parsing import parse_indicator_value
         ("0", None, "0", None, "0", None),
         ("≤3,625,222.38元", "≤", "3625222.38", "元", "3625222.38", "元"),
         ("6000元/年/人", None, "6000", "元/年/人", "6000", "元/年/人"),
+        ("≤250千元", "≤", "250", "千元", "250000", "元"),
+        ("不低于95%", "≥", "95", "%", "95", "%"),
+        ("≧90%", "≥", "90", "%", "90", "%"),
+        ("20万元以内", "≤", "20", "万元", "200000", "元"),
     ],
 )
 def test_numbers(
@@ -49,11 +57,16 @@ def test_numbers(
         ("≤2023年末", None, datetime.date(2023, 12, 31)),
         ("2025年底前", None, datetime.date(2025, 12, 31)),
         ("6月30日前", 2026, datetime.date(2026, 6, 30)),
+        ("2025年底", None, datetime.date(2025, 12, 31)),
+        ("=2023年度", None, datetime.date(2023, 12, 31)),
+        ("2025.12.31", None, datetime.date(2025, 12, 31)),
     ],
 )
 def test_deadlines(text: str, year: int | None, deadline: datetime.date) -> None:
     got = parse_indicator_value(text, year=year)
     assert got is not None and got["deadline"] == deadline
+    # a date is no quantity: `=2023年度` is not 2023 of 年度
+    assert got["number"] is None and got["quantity"] is None and got["unit"] is None
 
 
 def test_month_without_year_needs_one() -> None:
