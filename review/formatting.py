@@ -1,16 +1,15 @@
-"""Money as the filing printed it: in the table's unit, with thousands separators."""
+"""Money as the filing printed it: in the table's unit, with thousands separators.
+
+Yuan per unit (`千元` included) is the contract's: `budget_filing.units.in_unit`.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+from budget_filing.units import in_unit
 
-
-def in_unit(value: Decimal | None, unit: str) -> Decimal | None:
-    if value is None:
-        return None
-    return value / UNIT_FACTORS.get(unit, Decimal(1))
+__all__ = ["in_unit", "printed", "yuan"]
 
 
 def printed(value: Decimal | None, unit: str) -> str:

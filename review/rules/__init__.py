@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from budget_filing import ANOMALY_SCHEMA
+
 # Rule modules register on import; this order is the order findings come in.
 from . import arithmetic, cross_table, duplicates, indicators  # noqa: F401
 from .model import Filing, Finding, Severity
 from .registry import RULES, SCHEMA_CLASSES, Rule
-
-ANOMALY_SCHEMA = "budget-anomalies/1"
 
 __all__ = [
     "ANOMALY_SCHEMA",

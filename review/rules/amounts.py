@@ -2,8 +2,9 @@
 
 A `budget-filing/1` document stores every amount in yuan, whatever unit the
 table was printed in.  The tolerance a rule may allow, and the way a figure is
-shown back to the reviewer, both depend on that printed unit, so everything
-about units lives here.  No float ever touches an amount.
+shown back to the reviewer, both depend on that printed unit; the unit factors
+themselves are the contract's (`budget_filing.units`, `千元` included), the steps,
+rounding and display built on them live here.  No float ever touches an amount.
 """
 
 from __future__ import annotations
@@ -11,32 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+# Yuan per printed unit and the unit shown in messages come from the contract
+# (`budget_filing.units`).  Unknown units count as yuan: a wrong guess there only
+# makes the tolerance stricter, never hides a real error.
+from budget_filing.units import CENT, factor, known_unit
+
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
-
-# Yuan per printed unit.  Unknown units fall back to yuan: a wrong guess there
-# only makes the tolerance stricter, never hides a real error.
-UNIT_FACTORS: dict[str, Decimal] = {
-    "元": Decimal("1"),
-    "万元": Decimal("10000"),
-    "亿元": Decimal("100000000"),
-}
-
-
-def unit_factor(unit: str | None) -> Decimal:
-    """Yuan per one printed unit (`万元` → 10000)."""
-    return UNIT_FACTORS.get((unit or "").strip(), Decimal("1"))
-
-
-def unit_name(unit: str | None) -> str:
-    """The unit to show in messages; unknown units are shown as 元 (see factor)."""
-    unit = (unit or "").strip()
-    return unit if unit in UNIT_FACTORS else "元"
 
 
 def step(unit: str | None) -> Decimal:
     """One step of the printed unit, in yuan: 0.01 万元 = 100 元, 0.01 元 = 0.01 元."""
-    return unit_factor(unit) * CENT
+    return factor(unit) * CENT
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -97,7 +83,7 @@ def fmt(amount: Decimal | None, unit: str | None) -> str:
     """
     if amount is None:
         return "空白"
-    value = amount / unit_factor(unit)
+    value = amount / factor(unit)
     cents = value.quantize(CENT)
     if cents == value:
         return f"{cents:f}"
@@ -106,4 +92,4 @@ def fmt(amount: Decimal | None, unit: str | None) -> str:
 
 def fmt_unit(amount: Decimal | None, unit: str | None) -> str:
     """`fmt` plus the unit name: "230.13 万元"."""
-    return f"{fmt(amount, unit)} {unit_name(unit)}"
+    return f"{fmt(amount, unit)} {known_unit(unit)}"

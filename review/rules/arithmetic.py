@@ -14,17 +14,31 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from budget_filing.kinds import (
+    ADJUSTED,
+    BASIC,
+    CHANGE,
+    COLUMN_SET_LABELS,
+    COLUMN_SETS,
+    EXPENSE,
+    FUNCTIONAL,
+    INCOME,
+    INITIAL,
+    PROJECT_LIST_KINDS,
+    PROJECT_PART,
+    SPLIT_LABELS,
+    SPLITS,
+    SUMMARY,
+    TARGET_SIDES,
+    TOTAL,
+)
+from budget_filing.text import nfkc, squash
+
 from . import amounts
 from .amounts import or_zero
-from .model import DEPARTMENT_KEY, Filing, Hit, Severity, Table, amount_at
-from .names import clean, match_key, printed
+from .model import FUND_PARTS, Filing, Hit, Severity, Table, amount_at
+from .names import match_key
 from .registry import rule
-
-COLUMN_SETS = ("initial", "adjusted", "change")
-COLUMN_NAMES = {"initial": "年初预算数", "adjusted": "调整预算数", "change": "增减数"}
-SPLIT_FIELDS = ("total", "basic", "project")
-SPLIT_NAMES = {"total": "合计", "basic": "基本支出", "project": "项目支出"}
-ROW_KINDS = ("project_expenditure", "transfer_payment")
 
 _GRAND_TOTAL = re.compile(r"合计|总计")
 _TOP_NUMBER = re.compile(r"^[一二三四五六七八九十百零〇]+[、.．]")
@@ -38,7 +52,7 @@ def _has_adjustment_columns(rows: Sequence[Mapping[str, Any]], fields: Sequence[
     return any(
         _cell(row, f"{col}.{f}" if f else col) is not None
         for row in rows
-        for col in ("adjusted", "change")
+        for col in (ADJUSTED, CHANGE)
         for f in fields
     )
 
@@ -52,15 +66,15 @@ def _path(col: str, field: str) -> str:
 
 
 def _functional_key(row: Mapping[str, Any]) -> str:
-    return printed(row.get("code")) or printed(row.get("name"))
+    return squash(row.get("code")) or squash(row.get("name"))
 
 
 def _row_key(table: Table, row: Mapping[str, Any]) -> str:
-    if table.kind == "functional_expenditure":
+    if table.kind == FUNCTIONAL:
         return _functional_key(row)
-    if table.kind == "income_expense_summary":
-        return printed(row.get("label"))
-    return printed(row.get("name")) or printed(row.get("label"))
+    if table.kind == SUMMARY:
+        return squash(row.get("label"))
+    return squash(row.get("name")) or squash(row.get("label"))
 
 
 # ------------------------------------------------------------------ 增减数
@@ -68,9 +82,9 @@ def _row_key(table: Table, row: Mapping[str, Any]) -> str:
 
 def _change_tables(filing: Filing) -> Iterator[tuple[Table, tuple[str, ...]]]:
     for table in filing.tables:
-        if table.kind == "functional_expenditure":
-            yield table, SPLIT_FIELDS
-        elif table.kind in ("income_expense_summary", *ROW_KINDS):
+        if table.kind == FUNCTIONAL:
+            yield table, SPLITS
+        elif table.kind in (SUMMARY, *PROJECT_LIST_KINDS):
             yield table, ("",)
 
 
@@ -82,15 +96,15 @@ def check_change(filing: Filing) -> Iterator[Hit]:
             continue
         for i, row in enumerate(rows):
             for field in fields:
-                initial = _cell(row, _path("initial", field))
-                adjusted = _cell(row, _path("adjusted", field))
-                change = _cell(row, _path("change", field))
+                initial = _cell(row, _path(INITIAL, field))
+                adjusted = _cell(row, _path(ADJUSTED, field))
+                change = _cell(row, _path(CHANGE, field))
                 if initial is None and adjusted is None and change is None:
                     continue
                 expected = or_zero(adjusted) - or_zero(initial)
                 if amounts.within_step(or_zero(change), expected, table.step):
                     continue
-                where = f"{SPLIT_NAMES[field]}列" if field else ""
+                where = f"{SPLIT_LABELS[field]}列" if field else ""
                 yield Hit(
                     table.index,
                     _row_key(table, row),
@@ -101,7 +115,7 @@ def check_change(filing: Filing) -> Iterator[Hit]:
                     cells=tuple(_path(c, field) for c in COLUMN_SETS),
                     printed=change,
                     expected=expected,
-                    detail=f"{_path('change', field)}: {table.fmt(change)} printed, "
+                    detail=f"{_path(CHANGE, field)}: {table.fmt(change)} printed, "
                     f"{table.fmt(adjusted)} − {table.fmt(initial)} = "
                     f"{table.fmt(expected)}",
                 )
@@ -112,12 +126,12 @@ def check_change(filing: Filing) -> Iterator[Hit]:
 
 @rule("arith.split", "split_mismatch", Severity.ERROR, "合计 = 基本支出 + 项目支出（功能分类表每行每列）")
 def check_split(filing: Filing) -> Iterator[Hit]:
-    for table in filing.of_kind("functional_expenditure"):
+    for table in filing.of_kind(FUNCTIONAL):
         for i, row in enumerate(table.rows):
             for col in COLUMN_SETS:
-                whole = _cell(row, f"{col}.total")
-                basic = _cell(row, f"{col}.basic")
-                project = _cell(row, f"{col}.project")
+                whole = _cell(row, f"{col}.{TOTAL}")
+                basic = _cell(row, f"{col}.{BASIC}")
+                project = _cell(row, f"{col}.{PROJECT_PART}")
                 if basic is None and project is None:
                     continue
                 expected = or_zero(basic) + or_zero(project)
@@ -126,11 +140,11 @@ def check_split(filing: Filing) -> Iterator[Hit]:
                 yield Hit(
                     table.index,
                     _functional_key(row),
-                    f"{COLUMN_NAMES[col]}合计印为 {table.fmt_unit(whole)}，应为 "
+                    f"{COLUMN_SET_LABELS[col]}合计印为 {table.fmt_unit(whole)}，应为 "
                     f"基本支出 {table.fmt(basic)} + 项目支出 {table.fmt(project)} = "
                     f"{table.fmt_unit(expected)}",
                     row_index=i,
-                    cells=(f"{col}.total", f"{col}.basic", f"{col}.project"),
+                    cells=tuple(f"{col}.{part}" for part in SPLITS),
                     printed=whole,
                     expected=expected,
                     detail=f"{col}: total {table.fmt(whole)} ≠ basic {table.fmt(basic)}"
@@ -138,22 +152,15 @@ def check_split(filing: Filing) -> Iterator[Hit]:
                 )
 
 
-_FUNDS_PARTS = {
-    "project_performance": (("fiscal", "财政拨款"), ("non_fiscal", "非财政拨款")),
-    "department_performance": (("basic", "基本支出"), ("project", "项目支出"), ("other", "其他资金")),
-}
-
-
 @rule("arith.funds_split", "split_mismatch", Severity.ERROR, "资金总额 = 财政拨款 + 非财政拨款（绩效目标表）")
 def check_funds_split(filing: Filing) -> Iterator[Hit]:
     for table in filing.tables:
-        parts = _FUNDS_PARTS.get(table.kind)
+        parts = FUND_PARTS.get(table.kind)
         if parts is None:
             continue
-        key = printed(table.data.get("project")) if table.kind == "project_performance" else DEPARTMENT_KEY
-        for side in ("initial", "adjusted"):
+        for side in TARGET_SIDES:
             funds = table.data.get("funds")
-            whole = amount_at(funds, f"{side}.total")
+            whole = amount_at(funds, f"{side}.{TOTAL}")
             values = [amount_at(funds, f"{side}.{name}") for name, _ in parts]
             if all(v is None for v in values):
                 continue
@@ -163,10 +170,10 @@ def check_funds_split(filing: Filing) -> Iterator[Hit]:
             terms = " + ".join(f"{label} {table.fmt(v)}" for (_, label), v in zip(parts, values, strict=True))
             yield Hit(
                 table.index,
-                key,
-                f"{COLUMN_NAMES[side]}资金总额印为 {table.fmt_unit(whole)}，应为 "
+                table.target_key,
+                f"{COLUMN_SET_LABELS[side]}资金总额印为 {table.fmt_unit(whole)}，应为 "
                 f"{terms} = {table.fmt_unit(expected)}",
-                cells=(f"funds.{side}.total", *(f"funds.{side}.{name}" for name, _ in parts)),
+                cells=(f"funds.{side}.{TOTAL}", *(f"funds.{side}.{name}" for name, _ in parts)),
                 printed=whole,
                 expected=expected,
                 detail=f"{side}: 资金总额 {table.fmt(whole)} ≠ {terms}",
@@ -196,7 +203,7 @@ def _sum_hits(
             expected = amounts.total(values)
             if amounts.within_step(or_zero(printed), expected, table.step):
                 continue
-            name = COLUMN_NAMES[col] + (SPLIT_NAMES[field] if field else "")
+            name = COLUMN_SET_LABELS[col] + (SPLIT_LABELS[field] if field else "")
             yield Hit(
                 table.index,
                 key,
@@ -212,7 +219,7 @@ def _sum_hits(
 
 
 def _code(row: Mapping[str, Any]) -> str:
-    code = clean(row.get("code"))
+    code = nfkc(row.get("code"))
     return code if code.isdigit() else ""
 
 
@@ -223,7 +230,7 @@ def _code(row: Mapping[str, Any]) -> str:
     "功能分类表：合计 = 各类之和，类 = 其下各款之和，款 = 其下各项之和",
 )
 def check_functional_sum(filing: Filing) -> Iterator[Hit]:
-    for table in filing.of_kind("functional_expenditure"):
+    for table in filing.of_kind(FUNCTIONAL):
         rows = table.rows
         coded = [(i, _code(r)) for i, r in enumerate(rows) if _code(r)]
         codes = {c for _, c in coded}
@@ -245,18 +252,18 @@ def check_functional_sum(filing: Filing) -> Iterator[Hit]:
                 continue
             seen.add(code)
             yield from _sum_hits(
-                table, code, i, rows[i], [rows[j] for j in children[code]], SPLIT_FIELDS, "按科目编码"
+                table, code, i, rows[i], [rows[j] for j in children[code]], SPLITS, "按科目编码"
             )
         for i, row in enumerate(rows):
-            if not _code(row) and _GRAND_TOTAL.search(clean(row.get("name"))) and top:
+            if not _code(row) and _GRAND_TOTAL.search(nfkc(row.get("name"))) and top:
                 yield from _sum_hits(
-                    table, _functional_key(row), i, row, [rows[j] for j in top], SPLIT_FIELDS, "各类"
+                    table, _functional_key(row), i, row, [rows[j] for j in top], SPLITS, "各类"
                 )
 
 
 def _is_grand_total(row: Mapping[str, Any]) -> bool:
-    label = clean(row.get("name")) or clean(row.get("label"))
-    return bool(_GRAND_TOTAL.search(label)) and not clean(row.get("section"))
+    label = nfkc(row.get("name")) or nfkc(row.get("label"))
+    return bool(_GRAND_TOTAL.search(label)) and not nfkc(row.get("section"))
 
 
 @rule(
@@ -267,7 +274,7 @@ def _is_grand_total(row: Mapping[str, Any]) -> bool:
 )
 def check_section_sum(filing: Filing) -> Iterator[Hit]:
     for table in filing.tables:
-        if table.kind not in ROW_KINDS:
+        if table.kind not in PROJECT_LIST_KINDS:
             continue
         rows = table.rows
         # The 合计 row is known by its word, whether or not a parser flagged it.
@@ -275,7 +282,7 @@ def check_section_sum(filing: Filing) -> Iterator[Hit]:
         sections = [
             i
             for i, r in enumerate(rows)
-            if r.get("subtotal") and not _is_grand_total(r) and not clean(r.get("section"))
+            if r.get("subtotal") and not _is_grand_total(r) and not nfkc(r.get("section"))
         ]
         by_name = {match_key(rows[i].get("name") or rows[i].get("label")): i for i in sections}
         items: dict[int, list[int]] = {i: [] for i in sections}
@@ -311,7 +318,7 @@ def check_section_sum(filing: Filing) -> Iterator[Hit]:
 def _summary_sides(table: Table) -> dict[str, list[int]]:
     sides: dict[str, list[int]] = {}
     for i, row in enumerate(table.rows):
-        sides.setdefault(clean(row.get("side")), []).append(i)
+        sides.setdefault(nfkc(row.get("side")), []).append(i)
     return sides
 
 
@@ -332,7 +339,7 @@ def _summary_structure(
     parent: int | None = None
     subs: dict[int, list[int]] = {}
     for i in indices:
-        label = clean(rows[i].get("label"))
+        label = nfkc(rows[i].get("label"))
         if "总计" in label:
             grand = i
             break
@@ -366,7 +373,7 @@ def _summary_structure(
     "收支总表：本年收入/支出合计 = 各编号行之和，总计 = 合计 + 结转等行",
 )
 def check_summary_sum(filing: Filing) -> Iterator[Hit]:
-    for table in filing.of_kind("income_expense_summary"):
+    for table in filing.of_kind(SUMMARY):
         rows = table.rows
         for indices in _summary_sides(table).values():
             checks, grand, covered = _summary_structure(rows, indices)
@@ -386,16 +393,16 @@ def check_summary_sum(filing: Filing) -> Iterator[Hit]:
 
 @rule("arith.balance", "balance_mismatch", Severity.ERROR, "收入总计 = 支出总计")
 def check_balance(filing: Filing) -> Iterator[Hit]:
-    for table in filing.of_kind("income_expense_summary"):
+    for table in filing.of_kind(SUMMARY):
         rows = table.rows
         grands: dict[str, int] = {}
         for side, indices in _summary_sides(table).items():
             _, grand, _ = _summary_structure(rows, indices)
             if grand is not None:
                 grands[side] = grand
-        if "income" not in grands or "expense" not in grands:
+        if INCOME not in grands or EXPENSE not in grands:
             continue
-        inc, exp = rows[grands["income"]], rows[grands["expense"]]
+        inc, exp = rows[grands[INCOME]], rows[grands[EXPENSE]]
         for col in COLUMN_SETS:
             a, b = _cell(inc, col), _cell(exp, col)
             if a is None and b is None:
@@ -404,10 +411,10 @@ def check_balance(filing: Filing) -> Iterator[Hit]:
                 continue
             yield Hit(
                 table.index,
-                printed(inc.get("label")),
-                f"{COLUMN_NAMES[col]}：{printed(inc.get('label'))} {table.fmt_unit(a)}"
-                f" ≠ {printed(exp.get('label'))} {table.fmt_unit(b)}",
-                row_index=grands["income"],
+                squash(inc.get("label")),
+                f"{COLUMN_SET_LABELS[col]}：{squash(inc.get('label'))} {table.fmt_unit(a)}"
+                f" ≠ {squash(exp.get('label'))} {table.fmt_unit(b)}",
+                row_index=grands[INCOME],
                 cells=(col,),
                 printed=a,
                 expected=b,

@@ -17,18 +17,35 @@ from decimal import Decimal
 from difflib import get_close_matches
 from typing import Any
 
+from budget_filing.kinds import (
+    BASIC,
+    COLUMN_SET_LABELS,
+    DEPARTMENT_PERFORMANCE,
+    FUNCTIONAL,
+    INCOME,
+    KIND_LABELS,
+    PROJECT,
+    PROJECT_LIST_KINDS,
+    PROJECT_PART,
+    PROJECT_PERFORMANCE,
+    SPLIT_LABELS,
+    SUMMARY,
+    TARGET_SIDES,
+    TOTAL,
+    TRANSFER,
+)
+from budget_filing.text import nfkc, squash
+
 from . import amounts
 from .amounts import or_zero
 from .model import DEPARTMENT_KEY, Filing, Hit, Severity, Table, amount_at, dig
-from .names import clean, match_key, printed
+from .names import match_key
 from .registry import rule
 
-SIDES = ("initial", "adjusted")
-SIDE_NAMES = {"initial": "年初预算数", "adjusted": "调整预算数"}
+# Where a project's amount is printed, as the messages name it.
 TABLE_NAMES = {
-    "project_expenditure": "项目支出表",
-    "transfer_payment": "转移支付表",
-    "project_performance": "绩效目标表资金总额",
+    **{kind: KIND_LABELS[kind] for kind in PROJECT_LIST_KINDS},
+    PROJECT_PERFORMANCE: "绩效目标表资金总额",
 }
 
 
@@ -42,7 +59,7 @@ class Place:
 
     def amount(self, side: str) -> Decimal | None:
         if self.row_index is None:
-            return amount_at(self.table.data.get("funds"), f"{side}.total")
+            return amount_at(self.table.data.get("funds"), f"{side}.{TOTAL}")
         return amount_at(self.table.rows[self.row_index], side)
 
     def has_side(self, side: str) -> bool:
@@ -53,7 +70,7 @@ class Place:
         return True
 
     def cell(self, side: str) -> str:
-        return f"funds.{side}.total" if self.row_index is None else side
+        return f"funds.{side}.{TOTAL}" if self.row_index is None else side
 
 
 def _listed(filing: Filing, kind: str) -> dict[str, list[Place]]:
@@ -63,7 +80,7 @@ def _listed(filing: Filing, kind: str) -> dict[str, list[Place]]:
         for i, row in enumerate(table.rows):
             if row.get("subtotal"):
                 continue
-            name = printed(row.get("name")) or printed(row.get("label"))
+            name = squash(row.get("name")) or squash(row.get("label"))
             if name:
                 found.setdefault(match_key(name), []).append(Place(table, i, name))
     return found
@@ -71,8 +88,8 @@ def _listed(filing: Filing, kind: str) -> dict[str, list[Place]]:
 
 def _target_tables(filing: Filing) -> dict[str, list[Place]]:
     found: dict[str, list[Place]] = {}
-    for table in filing.of_kind("project_performance"):
-        name = printed(table.data.get("project"))
+    for table in filing.of_kind(PROJECT_PERFORMANCE):
+        name = squash(table.data.get("project"))
         if name:
             found.setdefault(match_key(name), []).append(Place(table, None, name))
     return found
@@ -80,7 +97,7 @@ def _target_tables(filing: Filing) -> dict[str, list[Place]]:
 
 def _disagreements(a: Place, b: Place) -> Iterator[tuple[str, Decimal, Decimal]]:
     coarse = max(a.table.step, b.table.step)
-    for side in SIDES:
+    for side in TARGET_SIDES:
         if not (a.has_side(side) and b.has_side(side)):
             continue
         x, y = or_zero(a.amount(side)), or_zero(b.amount(side))
@@ -94,7 +111,8 @@ def _hits(a: Place, b: Place, report_on: Place, key: str) -> Iterator[Hit]:
         yield Hit(
             report_on.table.index,
             key,
-            f"{SIDE_NAMES[side]}：{name_a}印为 {a.table.fmt_unit(x)}，{name_b}为 {b.table.fmt_unit(y)}",
+            f"{COLUMN_SET_LABELS[side]}：{name_a}印为 {a.table.fmt_unit(x)}，"
+            f"{name_b}为 {b.table.fmt_unit(y)}",
             row_index=report_on.row_index,
             cells=(report_on.cell(side),),
             printed=y if report_on is b else x,
@@ -118,7 +136,7 @@ def _pairs(left: dict[str, list[Place]], right: dict[str, list[Place]]) -> Itera
 )
 def check_project_targets(filing: Filing) -> Iterator[Hit]:
     # SCHEMA.md files this disagreement under the target table, keyed by project.
-    for row, target in _pairs(_listed(filing, "project_expenditure"), _target_tables(filing)):
+    for row, target in _pairs(_listed(filing, PROJECT), _target_tables(filing)):
         yield from _hits(row, target, target, target.name)
 
 
@@ -129,7 +147,7 @@ def check_project_targets(filing: Filing) -> Iterator[Hit]:
     "转移支付表的项目金额 = 项目支出表中同一项目的金额",
 )
 def check_transfer_project(filing: Filing) -> Iterator[Hit]:
-    for transfer, row in _pairs(_listed(filing, "transfer_payment"), _listed(filing, "project_expenditure")):
+    for transfer, row in _pairs(_listed(filing, TRANSFER), _listed(filing, PROJECT)):
         yield from _hits(row, transfer, transfer, transfer.name)
 
 
@@ -143,8 +161,8 @@ def check_transfer_targets(filing: Filing) -> Iterator[Hit]:
     # When the project table lists the project, the two checks above already
     # tie all three prints together; comparing again would report one wrong
     # figure twice under two keys.
-    listed = _listed(filing, "project_expenditure")
-    transfers = {k: v for k, v in _listed(filing, "transfer_payment").items() if k not in listed}
+    listed = _listed(filing, PROJECT)
+    transfers = {k: v for k, v in _listed(filing, TRANSFER).items() if k not in listed}
     for transfer, target in _pairs(transfers, _target_tables(filing)):
         yield from _hits(transfer, target, target, target.name)
 
@@ -159,9 +177,9 @@ def check_unlisted_targets(filing: Filing) -> Iterator[Hit]:
     # Without a list row the amount checks above cannot run at all; when the
     # name differs by a word or two from a listed project, saying which one
     # lets the reviewer compare by hand.
-    if filing.first("project_expenditure") is None:
+    if filing.first(PROJECT) is None:
         return
-    listed = _listed(filing, "project_expenditure")
+    listed = _listed(filing, PROJECT)
     names = {key: places[0].name for key, places in listed.items()}
     for key, tables in _target_tables(filing).items():
         for target in tables[len(listed.get(key, [])) :]:
@@ -184,17 +202,17 @@ def check_unlisted_targets(filing: Filing) -> Iterator[Hit]:
 
 
 def _summary_grand(filing: Filing, side: str) -> tuple[Table, Mapping[str, Any]] | None:
-    for table in filing.of_kind("income_expense_summary"):
+    for table in filing.of_kind(SUMMARY):
         for row in table.rows:
-            if clean(row.get("side")) == side and "总计" in clean(row.get("label")):
+            if nfkc(row.get("side")) == side and "总计" in nfkc(row.get("label")):
                 return table, row
     return None
 
 
 def _functional_total(filing: Filing) -> tuple[Table, Mapping[str, Any]] | None:
-    for table in filing.of_kind("functional_expenditure"):
+    for table in filing.of_kind(FUNCTIONAL):
         for row in table.rows:
-            if not clean(row.get("code")) and "计" in clean(row.get("name")):
+            if not nfkc(row.get("code")) and "计" in nfkc(row.get("name")):
                 return table, row
     return None
 
@@ -209,23 +227,23 @@ def check_department_funds(filing: Filing) -> Iterator[Hit]:
     # Not one project's amount, so not SCHEMA's cross_table_mismatch: the
     # department table is often drawn up from an earlier version of the budget,
     # which is worth a look but is not a proven error.
-    department = filing.first("department_performance")
+    department = filing.first(DEPARTMENT_PERFORMANCE)
     if department is None:
         return
     funds = department.data.get("funds")
     references: list[tuple[str, str, tuple[Table, Mapping[str, Any]] | None, str]] = [
-        ("total", "资金总额", _summary_grand(filing, "income"), "收支总表收入总计"),
-        ("basic", "基本支出", _functional_total(filing), "功能分类表合计基本支出"),
-        ("project", "项目支出", _functional_total(filing), "功能分类表合计项目支出"),
+        (TOTAL, "资金总额", _summary_grand(filing, INCOME), "收支总表收入总计"),
+        (BASIC, SPLIT_LABELS[BASIC], _functional_total(filing), "功能分类表合计基本支出"),
+        (PROJECT_PART, SPLIT_LABELS[PROJECT_PART], _functional_total(filing), "功能分类表合计项目支出"),
     ]
-    for side in SIDES:
+    for side in TARGET_SIDES:
         if not isinstance(dig(funds, side), Mapping):
             continue
         for field, label, ref, ref_name in references:
             if ref is None:
                 continue
             table, row = ref
-            path = side if table.kind == "income_expense_summary" else f"{side}.{field}"
+            path = side if table.kind == SUMMARY else f"{side}.{field}"
             theirs = amount_at(row, path)
             ours = amount_at(funds, f"{side}.{field}")
             if ours is None and theirs is None:
@@ -236,7 +254,7 @@ def check_department_funds(filing: Filing) -> Iterator[Hit]:
             yield Hit(
                 department.index,
                 DEPARTMENT_KEY,
-                f"{SIDE_NAMES[side]}{label}印为 {department.fmt_unit(ours)}，"
+                f"{COLUMN_SET_LABELS[side]}{label}印为 {department.fmt_unit(ours)}，"
                 f"{ref_name}为 {table.fmt_unit(theirs)}",
                 cells=(f"funds.{side}.{field}",),
                 printed=ours,

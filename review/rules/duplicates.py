@@ -10,21 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .model import Filing, Hit, Severity
-from .names import match_key, printed
-from .registry import rule
+from budget_filing.kinds import FUNCTIONAL, KIND_LABELS, PROJECT_LIST_KINDS, PROJECT_PERFORMANCE
+from budget_filing.text import squash
 
-LIST_KINDS = {"project_expenditure": "项目支出表", "transfer_payment": "转移支付表"}
+from .model import Filing, Hit, Severity
+from .names import match_key
+from .registry import rule
 
 
 @rule("dup.code_names", "duplicate_entry", Severity.ERROR, "功能分类表：同一科目编码印了两个不同的名称")
 def check_code_names(filing: Filing) -> Iterator[Hit]:
-    for table in filing.of_kind("functional_expenditure"):
+    for table in filing.of_kind(FUNCTIONAL):
         names: dict[str, list[tuple[int, str]]] = {}
         for i, row in enumerate(table.rows):
-            code = printed(row.get("code"))
+            code = squash(row.get("code"))
             if code:
-                names.setdefault(code, []).append((i, printed(row.get("name"))))
+                names.setdefault(code, []).append((i, squash(row.get("name"))))
         for code, seen in names.items():
             distinct = list(dict.fromkeys(match_key(n) for _, n in seen))
             if len(distinct) < 2:
@@ -44,25 +45,25 @@ def check_code_names(filing: Filing) -> Iterator[Hit]:
 @rule("dup.project_rows", "duplicate_entry", Severity.ERROR, "项目支出表、转移支付表：同一项目列了两次")
 def check_project_rows(filing: Filing) -> Iterator[Hit]:
     for table in filing.tables:
-        if table.kind not in LIST_KINDS:
+        if table.kind not in PROJECT_LIST_KINDS:
             continue
         rows: dict[str, list[int]] = {}
         for i, row in enumerate(table.rows):
             if row.get("subtotal"):
                 continue
-            name = printed(row.get("name")) or printed(row.get("label"))
+            name = squash(row.get("name")) or squash(row.get("label"))
             if name:
                 rows.setdefault(match_key(name), []).append(i)
         for indices in rows.values():
             if len(indices) < 2:
                 continue
             first = table.rows[indices[0]]
-            name = printed(first.get("name")) or printed(first.get("label"))
-            labels = "、".join(printed(table.rows[i].get("label")) for i in indices)
+            name = squash(first.get("name")) or squash(first.get("label"))
+            labels = "、".join(squash(table.rows[i].get("label")) for i in indices)
             yield Hit(
                 table.index,
                 name,
-                f"{LIST_KINDS[table.kind]}中“{name}”列了 {len(indices)} 次：{labels}",
+                f"{KIND_LABELS[table.kind]}中“{name}”列了 {len(indices)} 次：{labels}",
                 row_index=indices[1],
                 cells=("name",),
                 printed=name,
@@ -74,14 +75,14 @@ def check_project_rows(filing: Filing) -> Iterator[Hit]:
 def check_target_tables(filing: Filing) -> Iterator[Hit]:
     tables: dict[str, list[int]] = {}
     by_index = {t.index: t for t in filing.tables}
-    for table in filing.of_kind("project_performance"):
-        name = printed(table.data.get("project"))
+    for table in filing.of_kind(PROJECT_PERFORMANCE):
+        name = squash(table.data.get("project"))
         if name:
             tables.setdefault(match_key(name), []).append(table.index)
     for indices in tables.values():
         if len(indices) < 2:
             continue
-        name = printed(by_index[indices[0]].data.get("project"))
+        name = squash(by_index[indices[0]].data.get("project"))
         where = "、".join(f"第 {i + 1} 张表" for i in indices)
         yield Hit(
             indices[1],

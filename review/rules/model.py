@@ -14,9 +14,28 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from budget_filing.kinds import (
+    BASIC,
+    DEPARTMENT_PERFORMANCE,
+    PROJECT_PART,
+    PROJECT_PERFORMANCE,
+    SPLIT_LABELS,
+)
+from budget_filing.text import squash
+
 from . import amounts
 
+# The key of a department_performance table's anomalies (SCHEMA.md).
 DEPARTMENT_KEY = "部门整体"
+# What a target table's 资金总额 is the sum of, by kind, with the names shown to reviewers.
+FUND_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    PROJECT_PERFORMANCE: (("fiscal", "财政拨款"), ("non_fiscal", "非财政拨款")),
+    DEPARTMENT_PERFORMANCE: (
+        (BASIC, SPLIT_LABELS[BASIC]),
+        (PROJECT_PART, SPLIT_LABELS[PROJECT_PART]),
+        ("other", "其他资金"),
+    ),
+}
 
 
 class Severity(StrEnum):
@@ -101,6 +120,13 @@ class Table:
         return str(unit) if unit is not None else None
 
     @property
+    def target_key(self) -> str:
+        """A target table's anomaly key: its project, or 部门整体 for the department's."""
+        if self.kind == DEPARTMENT_PERFORMANCE:
+            return DEPARTMENT_KEY
+        return squash(self.data.get("project"))
+
+    @property
     def step(self) -> Decimal:
         return amounts.step(self.unit)
 
@@ -141,10 +167,6 @@ class Filing:
             return int(self.doc.get("year"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return None
-
-    @property
-    def is_adjustment(self) -> bool:
-        return str(self.doc.get("stage") or "") == "adjustment"
 
     def of_kind(self, kind: str) -> Iterator[Table]:
         return (t for t in self.tables if t.kind == kind)

@@ -55,6 +55,15 @@ def test_change_step_follows_the_unit_field() -> None:
     assert keys(yuan, "arith.change") == ["甲"]
 
 
+def test_a_thousand_yuan_table_allows_ten_yuan_and_shows_its_unit() -> None:
+    # One step of 千元 is 10 元: a gap of 10 is rounding, 11 is an error, shown in 千元.
+    ok = filing(project_list(item("甲", 1000, 2000, 1010), unit="千元"))
+    bad = filing(project_list(item("甲", 1000, 2000, 1011), unit="千元"))
+    assert keys(ok, "arith.change") == []
+    [f] = findings(bad, "arith.change")
+    assert "1.011 千元" in f.message and f.expected == Decimal("1000.00")
+
+
 def test_change_blank_counts_as_zero() -> None:
     doc = filing(
         project_list(

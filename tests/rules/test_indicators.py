@@ -83,6 +83,19 @@ def test_cost_cap_beyond_what_the_printed_funds_can_stand_for() -> None:
     )
 
 
+def test_cost_cap_read_in_every_unit_and_wording() -> None:
+    # 200000 元 of funds; each of these caps says more than that.
+    for cap in ("≤250千元", "不超过25万元", "≦0.0025亿元", "25万元以内", "<=210000元"):
+        rows = _replace(complete(), "成本", indicator("产出", "成本", ("项目成本", cap), None))
+        doc = filing(targets("甲", 200000, "none", unit="元", indicators=rows), stage="original")
+        [f] = findings(doc, "ind.cost_cap")
+        assert f.printed is not None and f.printed > Decimal(200000), cap
+    for within in ("≤200千元", "不高于20万元", "≥250千元", "250千元左右"):
+        rows = _replace(complete(), "成本", indicator("产出", "成本", ("项目成本", within), None))
+        doc = filing(targets("甲", 200000, "none", unit="元", indicators=rows), stage="original")
+        assert keys(doc, "ind.cost_cap") == [], within
+
+
 # ------------------------------------------------------------------ ind.targets_without_funds
 
 
@@ -114,6 +127,12 @@ def test_rate_above_100_percent() -> None:
     assert (f.anomaly_class, f.printed) == ("indicator_value_invalid", "=110%")
 
 
+def test_rate_above_100_percent_in_other_spellings() -> None:
+    for value in ("≧110%", "不低于105%", "达到120％", "110%以上"):
+        rows = complete() + [indicator("产出", "质量", ("应受助学生比例", value), None)]
+        assert keys(filing(targets("甲", indicators=rows)), "ind.rate_over_100") == ["甲"], value
+
+
 def test_rates_that_can_hold() -> None:
     rows = complete() + [
         indicator("产出", "质量", ("发放准确率", "≥100%"), ("发放准确率", "=100%")),
@@ -139,6 +158,12 @@ def test_template_placeholders_and_empty_values() -> None:
         ("人才专项项目", 2, "initial.name"),
     ]
     assert all(f.anomaly_class == "indicator_value_invalid" for f in found)
+
+
+def test_placeholder_value_with_operator_and_unit() -> None:
+    rows = complete() + [indicator("产出", "质量", ("合格率", "≥XX%"), ("合格率", "≥95%"))]
+    [f] = findings(filing(targets("甲", indicators=rows)), "ind.placeholder")
+    assert (f.row_index, f.printed) == (6, "≥XX%")
 
 
 def test_filled_indicators_are_fine() -> None:
@@ -170,6 +195,9 @@ def test_deadline_before_the_budget_year() -> None:
         ("完成时间", "2023年12月31日前"),
         ("发放时间", "2023年底前"),
         ("支出时间", "≤2023年末"),
+        ("完成年度", "=2023年度"),
+        ("完成时间", "2023.12.31前"),
+        ("完成时间", "不晚于2023年6月"),
     ]
     for name, value in cases:
         rows = _replace(complete(), "时效", indicator("产出", "时效", (name, value), None))
@@ -186,6 +214,9 @@ def test_deadlines_inside_or_after_the_budget_year_are_fine() -> None:
             ("完成年度", "=2024年度"),
             ("计划于2025年12月建成投用率", "≥90%"),
             ("资金在规定时间内下达率", "≥95%"),
+            ("完成时间", "12月底前"),
+            ("完成时间", "本年底前"),
+            ("完成时间", "2024.12.31前"),
         ]
     ]
     assert keys(filing(targets("甲", indicators=rows), year=2024), "ind.stale_deadline") == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from decimal import Decimal
 from pathlib import Path
@@ -11,13 +10,16 @@ import pytest
 
 import review.rules as rules_pkg
 from review.rules import RULES, SCHEMA_CLASSES, Finding, Severity, run_rules, to_anomalies_json
+from tests.contract.imports import imported_modules
 
 from .factories import filing, item, project_list, targets
 
 PACKAGE_DIR = Path(rules_pkg.__file__).parent
 TEST_DIR = Path(__file__).parent
+# The standard library and the pure contract package (no Django, no pdfplumber either).
 ALLOWED_ROOTS = {
     "__future__",
+    "budget_filing",
     "collections",
     "dataclasses",
     "decimal",
@@ -30,23 +32,12 @@ ALLOWED_ROOTS = {
 }
 
 
-def _imports(path: Path) -> list[tuple[str, int]]:
-    """(module, level) of every import in `path`; level > 0 is relative."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, 0) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            found.append((node.module or "", node.level))
-    return found
-
-
 @pytest.mark.parametrize("path", sorted(PACKAGE_DIR.glob("*.py")), ids=lambda p: p.name)
 def test_no_django_and_nothing_outside_the_package(path: Path) -> None:
-    for module, level in _imports(path):
+    for module, level in imported_modules(path):
         assert not module.startswith("django"), f"{path.name} imports {module}"
         if level == 0:
-            # Only the standard library: the rules must run without the project.
+            # Only the standard library and the contract: the rules must run without the project.
             assert module.split(".")[0] in ALLOWED_ROOTS, f"{path.name} imports {module}"
 
 
