@@ -19,8 +19,8 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_is_clean_on_parser_and_rules():
-    targets = [t for t in ("filings/parsing", "review/rules") if (ROOT / t).is_dir()]
+def test_mypy_is_clean_on_contract_parser_and_rules():
+    targets = [t for t in ("budget_filing", "filings/parsing", "review/rules") if (ROOT / t).is_dir()]
     result = run(str(BIN / "mypy"), *targets)
     assert result.returncode == 0, result.stdout + result.stderr
 
