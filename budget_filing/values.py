@@ -104,7 +104,8 @@ _PLACEHOLDER = re.compile(r"[xX×*]+\D{0,4}|[.。…·、]+|待定|暂无|无")
 # Words after a date that make it a limit: 前, 之前, 以前, 止, 为止, 内, 以内 (`2025年内`);
 # 底/末 end a year or a month (`2025年底`, `12月末`) and are limits by themselves.
 # A bare 内 only where it cannot start another word (`2023年内容`, `年内控`).
-_LIMIT = r"(?:之前|以前|为止|以内|之内|前|止|内(?![容部控涵外]))"
+_WITHIN = r"内(?![容部控涵外])"
+_LIMIT = rf"(?:之前|以前|为止|以内|之内|前|止|{_WITHIN})"
 _END = r"(?:年?底|年?末)"
 # 2025年, 2025年度, 2025年12月, 2025年12月31日; of a range of months (`2024年1-6月`,
 # `2024年1月至6月`) the last one.
@@ -125,8 +126,9 @@ _MONTH_DATE = re.compile(
     rf"(?P<suffix>(?:底|末)?{_LIMIT}?)"
 )
 # 本年底, 当年末, 今年内, 本年度末: the budget year's end.
-_THIS_YEAR_END = re.compile(rf"(?<![\d年])(?:本|当|今)年度?(?:底|末|内)(?P<suffix>{_LIMIT}?)")
-# 年底前, 年末: the same, when the value starts with it (inside a name `年末` is other words).
+_THIS_YEAR_END = re.compile(rf"(?<![\d年])(?:本|当|今)年度?(?:底|末|{_WITHIN})(?P<suffix>{_LIMIT}?)")
+# 年底前, 年末: the same, where the text starts with it (after an operator); further in, 年末
+# belongs to other words (`2025年末` is 2025's).
 _BARE_YEAR_END = re.compile(rf"年度?(?:底|末)(?P<suffix>{_LIMIT}?)")
 
 
