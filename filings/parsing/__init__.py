@@ -4,6 +4,7 @@ Plain Python on pdfplumber; nothing here imports Django.
 
     from filings.parsing import parse_pdf, ParseError, parse_indicator_value
 """
+
 from __future__ import annotations
 
 from .errors import ParseError

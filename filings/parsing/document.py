@@ -41,6 +41,7 @@ from .titles import (
     SUMMARY,
     TRANSFER,
     clean_org,
+    cover_facts,
     grid_role,
     is_appendix_mark,
     is_footer,
@@ -119,6 +120,9 @@ class Assembler:
         self._grid_head = False
         self._prose = 0
         self.orgs: list[str] = []
+        # a cover's `XX局2026年部门预算`: the department and year when nothing else names them
+        self.cover_orgs: list[str] = []
+        self.cover_years: list[str] = []
         self.years: list[int] = []
         self.shadows: dict[int, GridBuilder] = {}
         self.coverage = Coverage()
@@ -176,6 +180,11 @@ class Assembler:
         for i, line in enumerate(lines):
             found = labelled_org(line.text)
             if found is None:
+                org, year = cover_facts(line.text)
+                if org:
+                    self.cover_orgs.append(org)
+                if year:
+                    self.cover_years.append(str(year))
                 continue
             taken.add(i)
             name = found[1]
@@ -364,11 +373,12 @@ class Assembler:
             majority(names_from_form)
             or majority(names_from_titles)
             or majority(self.orgs)
+            or majority(self.cover_orgs)
             or majority(supervisors)
             or majority(other_titles)
         )
         years = [str(f.year) for _, f in facts if f.year]
-        year_text = majority(years)
+        year_text = majority(years) or majority(self.cover_years)
         if any(f.final for _, f in facts):
             stage, named = FINAL, True
         elif any(f.adjustment for _, f in facts):
@@ -384,20 +394,29 @@ class Assembler:
 
 
 def _fits(builder: Builder, shadow: GridBuilder) -> bool:
-    """Whether every value column the table prints has its place in the typed kind.
+    """Whether every column the table prints has its place in the typed kind.
 
-    A 功能分类 table with 合计 | 人员经费 | 公用经费 | 项目支出 is no `functional_expenditure`:
-    read as one, two of its columns would be lost, so it stays a grid.
+    A 功能分类 table with 合计 | 人员经费 | 公用经费 | 项目支出 is no `functional_expenditure`,
+    a 项目支出表 with 单位名称 | 项目名称 | 项目类型 | 金额 no `project_expenditure`: read as the
+    typed kind, some of their columns would be lost, so they stay grids.
     """
+    paths = [tuple(header_text(t) for t in path) for path in shadow.value_paths()]
+    paths = [p for p in paths if not any(is_note_header(t) for t in p)]
+    places: set[tuple[str, str]] = set()
+    if builder.kind in (PROJECT, TRANSFER):
+        if shadow.label_columns() > 1:
+            return False
+        for path in paths:
+            cols = column_set(path)
+            if cols is None or (cols, "") in places:
+                return False
+            places.add((cols, ""))
+        return True
     if builder.kind != FUNCTIONAL:
         return True
-    places: set[tuple[str, str]] = set()
-    for path in shadow.value_paths():
-        bare = tuple(header_text(t) for t in path)
-        if any(is_note_header(t) for t in bare):
-            continue
-        cols = column_set(bare)
-        split = split_of(bare) or ("total" if cols or len(shadow.value_paths()) == 1 else None)
+    for path in paths:
+        cols = column_set(path)
+        split = split_of(path) or ("total" if cols or len(paths) == 1 else None)
         place = (cols or "initial", split or "")
         if split is None or place in places:
             return False

@@ -1,4 +1,5 @@
 """The one exception the parser lets out."""
+
 from __future__ import annotations
 
 

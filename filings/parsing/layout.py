@@ -9,6 +9,7 @@ grid built from all row and column lines keeps them.
 Everything here is plain geometry on pdfplumber's object dicts: nothing knows about
 budgets.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -103,6 +104,7 @@ class Grid:
 
 # ---------------------------------------------------------------- ruling lines
 
+
 @dataclass
 class _Seg:
     pos: float
@@ -187,8 +189,7 @@ def _components(hs: list[_Seg], vs: list[_Seg]) -> list[tuple[list[_Seg], list[_
         groups.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
         groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
-    return [g for g in groups.values() if len(g[0]) >= 1 and len(g[1]) >= 2
-            and len(g[0]) + len(g[1]) >= 4]
+    return [g for g in groups.values() if len(g[0]) >= 1 and len(g[1]) >= 2 and len(g[0]) + len(g[1]) >= 4]
 
 
 def _cluster(values: Iterable[float]) -> list[float]:
@@ -283,6 +284,7 @@ def find_grids(lines: Sequence[Obj], rects: Sequence[Obj]) -> list[Grid]:
 
 # ---------------------------------------------------------------- text
 
+
 def _join(chars: list[Obj]) -> str:
     """Characters in reading order, every whitespace dropped (wrapped lines join directly)."""
     return "".join(c["text"] for c in _reading_order(chars) if not c["text"].isspace())
@@ -334,9 +336,12 @@ def text_lines(chars: list[Obj]) -> list[TextLine]:
 def _text_line(run: list[Obj]) -> TextLine:
     return TextLine(
         text="".join(c["text"] for c in run),
-        x0=min(c["x0"] for c in run), top=min(c["top"] for c in run),
-        x1=max(c["x1"] for c in run), bottom=max(c["bottom"] for c in run),
-        size=max(c["size"] for c in run))
+        x0=min(c["x0"] for c in run),
+        top=min(c["top"] for c in run),
+        x1=max(c["x1"] for c in run),
+        bottom=max(c["bottom"] for c in run),
+        size=max(c["size"] for c in run),
+    )
 
 
 @dataclass
@@ -360,8 +365,9 @@ class PageLayout:
         return tuple(parts)
 
 
-def lay_out(number: int, width: float, height: float, chars: Sequence[Obj],
-            lines: Sequence[Obj], rects: Sequence[Obj]) -> PageLayout:
+def lay_out(
+    number: int, width: float, height: float, chars: Sequence[Obj], lines: Sequence[Obj], rects: Sequence[Obj]
+) -> PageLayout:
     """Grids with their cell texts, and the free text lines, of one page."""
     grids = find_grids(lines, rects)
     free: list[Obj] = []
@@ -416,14 +422,19 @@ def _claim_clipped_text(grids: list[Grid], lines: list[TextLine], height: float)
         lines[:] = [ln for i, ln in enumerate(lines) if i not in taken]
 
 
-def _clipped_run(g: Grid, cell: Cell, lines: list[TextLine], taken: set[int],
-                 height: float, at_bottom: bool) -> list[int]:
+def _clipped_run(
+    g: Grid, cell: Cell, lines: list[TextLine], taken: set[int], height: float, at_bottom: bool
+) -> list[int]:
     """The free lines, nearest first, that continue `cell` past the grid's edge, or []."""
+
     def beyond(ln: TextLine) -> float:
         return ln.bottom - g.bottom if at_bottom else g.top - ln.top
 
-    candidates = [i for i, ln in enumerate(lines) if i not in taken
-                  and ln.x0 >= cell.x0 - 1 and ln.x1 <= cell.x1 + 1 and beyond(ln) > 0]
+    candidates = [
+        i
+        for i, ln in enumerate(lines)
+        if i not in taken and ln.x0 >= cell.x0 - 1 and ln.x1 <= cell.x1 + 1 and beyond(ln) > 0
+    ]
     candidates.sort(key=lambda i: beyond(lines[i]))
     run: list[int] = []
     for i in candidates:

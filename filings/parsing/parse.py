@@ -1,4 +1,5 @@
 """The entry point: `parse_pdf(path) -> dict`."""
+
 from __future__ import annotations
 
 from typing import Any

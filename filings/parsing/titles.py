@@ -151,6 +151,20 @@ _ORG_LABEL = re.compile(
 )
 
 
+_COVER = re.compile(r"^(?P<org>.*?)(?P<year>(?:19|20)\d{2})\s*年度?.{0,12}(预算|决算)")
+
+
+def cover_facts(text: str) -> tuple[str | None, int | None]:
+    """`上海市普陀区司法局2026年部门预算` (a cover or heading line) -> (organisation, year)."""
+    t = squash(text)
+    if len(t) > 40 or _PROSE.search(t) or _TITLE_END.search(nfkc(t)):
+        return None, None
+    m = _COVER.match(t)
+    if m is None:
+        return None, None
+    return valid_org(m.group("org")), int(m.group("year"))
+
+
 def valid_org(name: str | None) -> str | None:
     """`name` if it reads as a public body's name, else None."""
     n = clean_org(name)

@@ -10,6 +10,7 @@ header cells standing above its centre (a merged header cell stands above every 
 it spans), so `调整预算数 / 基本支出` names a column however wide or far right it is
 printed. A continuation page without repeated header rows reuses the last header seen.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,7 @@ class Row:
 
     @property
     def bbox(self) -> list[float]:
-        return [round(self.grid.x0, 2), round(self.top, 2), round(self.grid.x1, 2),
-                round(self.bottom, 2)]
+        return [round(self.grid.x0, 2), round(self.top, 2), round(self.grid.x1, 2), round(self.bottom, 2)]
 
     def provenance(self) -> dict[str, Any]:
         return {"page": self.page, "bbox": self.bbox}
@@ -59,11 +59,48 @@ class Row:
 
 _UNIT_SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
 _HEADER_WORDS = {
-    "项目", "项目名称", "科目编码", "科目名称", "科目代码", "功能分类科目", "功能分类科目编码",
-    "功能分类科目名称", "支出功能分类科目", "科目", "编码", "代码", "名称", "类", "款", "项",
-    "收入", "支出", "备注", "说明", "合计", "小计", "总计", "基本支出", "项目支出", "金额",
-    "收入项目", "支出项目", "单位名称", "预算科目", "项目单位", "资金性质", "收", "支",
-    "人员经费", "公用经费", "类款项", "预算数", "本年预算", "年初预算", "调整预算", "增减",
+    "项目",
+    "项目名称",
+    "科目编码",
+    "科目名称",
+    "科目代码",
+    "功能分类科目",
+    "功能分类科目编码",
+    "功能分类科目名称",
+    "支出功能分类科目",
+    "科目",
+    "编码",
+    "代码",
+    "名称",
+    "类",
+    "款",
+    "项",
+    "收入",
+    "支出",
+    "备注",
+    "说明",
+    "合计",
+    "小计",
+    "总计",
+    "基本支出",
+    "项目支出",
+    "金额",
+    "收入项目",
+    "支出项目",
+    "单位名称",
+    "预算科目",
+    "项目单位",
+    "资金性质",
+    "收",
+    "支",
+    "人员经费",
+    "公用经费",
+    "类款项",
+    "预算数",
+    "本年预算",
+    "年初预算",
+    "调整预算",
+    "增减",
 }
 _HEADER_TAIL = re.compile(r"(预算数|预算|调整数|增减数|增减额|增减|变动数|执行数|金额|合计|数)$")
 _TOTAL_WORDS = {"合计", "小计", "总计"}
@@ -96,8 +133,10 @@ def header_word(text: str) -> bool:
 
 # what an amount column's header says, in words we may not know as a whole
 # (`预算金额`, `增减变化`, `调整后预算数合计`)
-_AMOUNT_HINT = re.compile(r"预算|金额|增减|变化|变动|调整|调[增减]|执行|决算|合计|小计|总计"
-                          r"|基本支出|项目支出|数$|额$")
+_AMOUNT_HINT = re.compile(
+    r"预算|金额|增减|变化|变动|调整|调[增减]|执行|决算|合计|小计|总计"
+    r"|基本支出|项目支出|数$|额$"
+)
 _LABEL_HINT = re.compile(r"(名称|科目|编码|代码|项目|类款项)$")
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.]|\(|\d)")
 # a header cell is a few words; a longer cell is a data row's text
@@ -113,21 +152,18 @@ def is_amount_header(text: str) -> bool:
     t = _bare(text)
     if not t or len(t) > _MAX_HEADER_CHARS or any(ch.isdigit() for ch in t):
         return False
-    return (column_set((t,)) is not None or split_of((t,)) is not None
-            or bool(_AMOUNT_HINT.search(t)))
+    return column_set((t,)) is not None or split_of((t,)) is not None or bool(_AMOUNT_HINT.search(t))
 
 
 def _unnamed_amount(text: str) -> bool:
     """An amount header that names no column set and no 合计/基本/项目 split."""
-    return (is_amount_header(text) and column_set((text,)) is None
-            and split_of((text,)) is None)
+    return is_amount_header(text) and column_set((text,)) is None and split_of((text,)) is None
 
 
 def is_key_header(text: str) -> bool:
     """A header naming a code or name column (`科目编码`, `功能科目名称`, `项目名称`)."""
     t = _bare(text)
-    if not t or len(t) > _MAX_HEADER_CHARS or _NUMBERED.match(t) or any(
-            ch.isdigit() for ch in t):
+    if not t or len(t) > _MAX_HEADER_CHARS or _NUMBERED.match(t) or any(ch.isdigit() for ch in t):
         return False
     return is_code_header(t) or (is_label_header(t) and bool(_LABEL_HINT.search(t)))
 
@@ -138,8 +174,9 @@ def _header_shaped(row: Row) -> bool:
     cells = row.starting
     texts = [squash(c.text) for c in cells]
     return bool(texts) and all(
-        t and not is_amount(t) and any(ch.isalnum() for ch in t)
-        and len(t) <= _MAX_HEADER_CHARS + 8 for t in texts)
+        t and not is_amount(t) and any(ch.isalnum() for ch in t) and len(t) <= _MAX_HEADER_CHARS + 8
+        for t in texts
+    )
 
 
 def is_header_row(row: Row, continuing: bool = False) -> bool:
@@ -193,8 +230,7 @@ class ColumnMap:
 
     def path(self, x: float) -> tuple[str, ...]:
         """Header texts above x, top to bottom."""
-        return tuple(h.text for h in sorted(self.cells, key=lambda h: h.top)
-                     if h.x0 - 0.5 <= x <= h.x1 + 0.5)
+        return tuple(h.text for h in sorted(self.cells, key=lambda h: h.top) if h.x0 - 0.5 <= x <= h.x1 + 0.5)
 
     def __bool__(self) -> bool:
         return bool(self.cells)
@@ -202,19 +238,24 @@ class ColumnMap:
 
 # ---------------------------------------------------------------- column roles
 
+
 def column_set(path: tuple[str, ...]) -> str | None:
     """`initial`, `adjusted` or `change`: which figures a column holds, from its headers."""
     for t in path:
         if "调整后" in t or "调整预算" in t:
             return "adjusted"
-        if ("增减" in t or "变动" in t or "变化" in t or "调增" in t or "调减" in t
-                or t.endswith("调整数")):
+        if "增减" in t or "变动" in t or "变化" in t or "调增" in t or "调减" in t or t.endswith("调整数"):
             return "change"
         if t.startswith("调整"):
             # `调整数` was the change above; `调整`, `调整金额` are the adjusted budget
             return "adjusted"
-        if ("年初" in t or "预算数" in t or "本年" in t or t in ("预算", "金额")
-                or t.startswith(("上年预算", "原预算"))):
+        if (
+            "年初" in t
+            or "预算数" in t
+            or "本年" in t
+            or t in ("预算", "金额")
+            or t.startswith(("上年预算", "原预算"))
+        ):
             return "initial"
     return None
 

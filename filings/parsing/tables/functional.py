@@ -1,4 +1,5 @@
 """`functional_expenditure`: 一般公共预算支出表（功能分类科目）, by 类/款/项 code."""
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,7 @@ class FunctionalBuilder(Builder):
                 figures.setdefault((cols, split), cell.text)
         if code_parts:
             code = self._join(code_parts)
-        m = _CODE_AND_NAME.match(code) if not name else (
-            _CODE_AND_NAME.match(name) if not code else None)
+        m = _CODE_AND_NAME.match(code) if not name else (_CODE_AND_NAME.match(name) if not code else None)
         if m:
             # one column printing `2050303 技校教育`
             code, name = m.group(1), m.group(2)

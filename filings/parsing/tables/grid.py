@@ -21,7 +21,7 @@ from typing import Any
 from budget_filing.kinds import EXPENSE, GRID, INCOME
 from budget_filing.text import nfkc, squash
 
-from ..amounts import is_amount, yuan
+from ..amounts import is_amount, unit_in, yuan
 from ..layout import Cell, Grid
 from ..titles import is_note
 from .base import Builder, Row, is_label_header
@@ -194,6 +194,8 @@ class GridBuilder(Builder):
             self._reading_header = True
         if self._reading_header and _header_row(row, self._covered):
             self._header.append(row.r)
+            for text in row.texts():
+                self.unit = self.unit or unit_in(text)  # `金额（万元）`
             return
         if self._reading_header:
             self._reading_header = False
@@ -353,6 +355,10 @@ class GridBuilder(Builder):
         return "".join(out) or None
 
     # ------------------------------------------------------------ result
+
+    def label_columns(self) -> int:
+        """How many naming (label) columns the widest panel has."""
+        return max((sum(1 for c in p.columns if c.label) for p in self.panels), default=0)
 
     def value_paths(self) -> list[tuple[str, ...]]:
         """The header paths of the value columns last read (for typed builders' checks)."""

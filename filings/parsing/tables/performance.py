@@ -10,6 +10,7 @@ filing prints two 三级指标/指标值 pairs (年初, 调整), an original fil
 a page break may show its text on one page only; the rows on the other page get it from
 the neighbouring page's edge cell (see `_resolve_level`).
 """
+
 from __future__ import annotations
 
 import re
@@ -114,8 +115,7 @@ class PerformanceBuilder(Builder):
 
     def starts_new_table(self, row: Row) -> bool:
         """A second `项目名称` row: the next project's table begins (no title between)."""
-        return self.project is not None and any(
-            nfkc(t).startswith("项目名称") for t in row.texts())
+        return self.project is not None and any(nfkc(t).startswith("项目名称") for t in row.texts())
 
     # ------------------------------------------------------------ rows
 
@@ -126,9 +126,11 @@ class PerformanceBuilder(Builder):
         if _is_indicator_header(texts):
             self._ind = _IndicatorColumns(row)
             return
-        if self._ind is not None and texts and all(
-                _NAME_HEADER.match(t) or _VALUE_HEADER.match(t) or _NOTE_HEADER.match(t)
-                for t in texts):
+        if (
+            self._ind is not None
+            and texts
+            and all(_NAME_HEADER.match(t) or _VALUE_HEADER.match(t) or _NOTE_HEADER.match(t) for t in texts)
+        ):
             self._ind.extend(row)  # the second row of a two-row header
             return
         if self._ind is not None and not any(t.startswith("项目名称") for t in texts):
@@ -140,10 +142,10 @@ class PerformanceBuilder(Builder):
         for t in texts:
             self.unit = self.unit or unit_in(t)
         cells = row.starting
-        sides = [(c, column_set((nfkc(c.text),)) if c.text and len(nfkc(c.text)) <= 12
-                  else None) for c in cells]
-        if any(s in SIDES for _, s in sides) and not any(
-                _is_figure(c.text) for c in cells):
+        sides = [
+            (c, column_set((nfkc(c.text),)) if c.text and len(nfkc(c.text)) <= 12 else None) for c in cells
+        ]
+        if any(s in SIDES for _, s in sides) and not any(_is_figure(c.text) for c in cells):
             self._fund_cols = [(c.x0, c.x1, s) for c, s in sides if s in SIDES]
             return
         i = 0
@@ -155,17 +157,16 @@ class PerformanceBuilder(Builder):
             handler, take = found
             if take == "one":
                 # `项目名称 | <name>`: the next cell is the value, whatever it says
-                handler(cells[i], cells[i + 1:i + 2])
+                handler(cells[i], cells[i + 1 : i + 2])
                 i += 2
                 continue
             if take == "rest":
-                handler(cells[i], cells[i + 1:])
+                handler(cells[i], cells[i + 1 :])
                 break
             j = i + 1
-            while j < len(cells) and not (
-                    cells[j].text and self._label_handler(nfkc(cells[j].text))):
+            while j < len(cells) and not (cells[j].text and self._label_handler(nfkc(cells[j].text))):
                 j += 1
-            handler(cells[i], cells[i + 1:j])
+            handler(cells[i], cells[i + 1 : j])
             i = j
 
     def _label_handler(self, t: str) -> tuple[Callable[[Cell, list[Cell]], None], str] | None:
@@ -193,6 +194,7 @@ class PerformanceBuilder(Builder):
         def handler(label: Cell, values: list[Cell]) -> None:
             if values and values[0].text and getattr(self, attr) is None:
                 setattr(self, attr, squash(values[0].text))
+
         return handler
 
     def _goals(self, label: Cell, values: list[Cell]) -> None:
@@ -206,6 +208,7 @@ class PerformanceBuilder(Builder):
                 side = self._fund_side(cell, n)
                 if side is not None and (cell.text or key not in self.funds[side]):
                     self.funds[side][key] = cell.text
+
         return handler
 
     def _fund_side(self, cell: Cell, n: int) -> str | None:
@@ -242,8 +245,7 @@ class PerformanceBuilder(Builder):
         if sides["initial"] is None and sides["adjusted"] is None and not note:
             self._touch_levels(row, level_cells)
             return
-        ind: dict[str, Any] = {"level1": None, "level2": None, **sides, "note": note,
-                               **row.provenance()}
+        ind: dict[str, Any] = {"level1": None, "level2": None, **sides, "note": note, **row.provenance()}
         for lv in LEVELS:
             ind[lv] = self._resolve_level(row, lv, level_cells.get(lv), ind)
         self.indicators.append(ind)
@@ -256,8 +258,7 @@ class PerformanceBuilder(Builder):
                 self._fill_pending(row, lv, cell)
                 self._last[lv] = squash(cell.text)
 
-    def _resolve_level(self, row: Row, lv: str, cell: Cell | None,
-                       ind: dict[str, Any]) -> str | None:
+    def _resolve_level(self, row: Row, lv: str, cell: Cell | None, ind: dict[str, Any]) -> str | None:
         if cell is None:
             return self._last[lv]
         if cell.text:
@@ -302,8 +303,7 @@ class PerformanceBuilder(Builder):
             return None
         out = self.header()
         if self.is_project:
-            out.update(project=self.project, supervisor=self.supervisor,
-                       implementer=self.implementer)
+            out.update(project=self.project, supervisor=self.supervisor, implementer=self.implementer)
         else:
             out.update(department_name=self.department)
         out["funds"] = self._funds()

@@ -3,6 +3,7 @@
 Both list sections (`一、一般公共预算`) with their items (`(一) 考试考务经费`) under a
 `合计` row; the templates' placeholder rows (`XXX项目`, `.....`) are not part of them.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,10 +45,17 @@ class ProjectListBuilder(Builder):
             self.section = name
         section = None if subtotal else self.section
         unit = self.unit or "元"
-        self.rows.append({
-            "label": label, "name": name, "section": section, "subtotal": subtotal,
-            **{c: yuan(figures.get(c), unit) for c in COLS}, "note": note,
-            **row.provenance()})
+        self.rows.append(
+            {
+                "label": label,
+                "name": name,
+                "section": section,
+                "subtotal": subtotal,
+                **{c: yuan(figures.get(c), unit) for c in COLS},
+                "note": note,
+                **row.provenance(),
+            }
+        )
 
     def result(self) -> dict[str, Any] | None:
         if not self.rows:
