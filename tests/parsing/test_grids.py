@@ -12,7 +12,6 @@ from typing import Any
 
 from filings.parsing import parse_pdf
 from filings.parsing.titles import cover_facts
-
 from tests.parsing.pdfgen import C, Doc
 
 
