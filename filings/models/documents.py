@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -191,6 +192,10 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_filename
+
+    def get_absolute_url(self) -> str:
+        # The admin's "view on site" leads to the page with the forms that give missing facts.
+        return reverse("filings:document", args=[self.pk])
 
     @property
     def is_pending(self) -> bool:
