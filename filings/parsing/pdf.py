@@ -97,7 +97,7 @@ def _objects(page: Any) -> tuple[list[Obj], list[Obj], list[Obj]]:
             continue
         if not isinstance(obj, (LTChar, LTLine, LTRect)):
             continue
-        box = {
+        box: Obj = {
             "x0": obj.x0 + mb_x0,
             "x1": obj.x1 + mb_x0,
             "top": height - obj.y1 + mb_top,
