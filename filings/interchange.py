@@ -10,6 +10,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from .models import (
     Filing,
     FunctionalLine,
@@ -350,13 +352,14 @@ def _target_dict(target: PerformanceTarget) -> dict[str, Any]:
 
 def filing_tables(filing: Filing) -> list[ParsedTable]:
     """All tables of a filing in printed order, with their rows fetched in a fixed number of queries."""
-    return list(
+    tables = list(
         filing.tables.order_by("document__uploaded_at", "document_id", "position")
-        .prefetch_related(
-            "summary_lines", "functional_lines", "project_lines", "target__indicators", "grid_rows__cells"
-        )
+        .prefetch_related("summary_lines", "functional_lines", "project_lines", "target__indicators")
         .select_related("target")
     )
+    # Only the grids ask for grid rows: a filing without grids costs no query for them.
+    prefetch_related_objects([t for t in tables if t.kind == TableKind.GRID], "grid_rows__cells")
+    return tables
 
 
 def filing_to_dict(filing: Filing, tables: list[ParsedTable] | None = None) -> dict[str, Any]:

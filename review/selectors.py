@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from filings.models import Filing, ParsedTable
+from filings.models import Document, Filing, ParsedTable
 
 from .access import filings_visible_to
 from .models import Decision, Finding, Severity
@@ -73,6 +75,73 @@ def filing_table_list(filing: Filing) -> list[ParsedTable]:
     return list(
         filing.tables.order_by("document__uploaded_at", "document_id", "position").select_related("target")
     )
+
+
+def grid_rows_prefetched(*, tables: list[ParsedTable]) -> list[ParsedTable]:
+    """The grids with their rows and cells: two queries, however many grids and rows."""
+    prefetch_related_objects(tables, "grid_rows__cells")
+    return tables
+
+
+UNREAD_WHAT = {"table": "表格", "figures": "数字"}
+
+
+@dataclass
+class Coverage:
+    """What was read of a filing, and what was not, as far as its documents recorded it."""
+
+    tables: int
+    unread: list[dict[str, Any]] = field(default_factory=list)  # regions no parsed table covers
+    blank_pages: list[dict[str, Any]] = field(default_factory=list)  # pages without a text layer
+    unknown: list[str] = field(default_factory=list)  # documents parsed before coverage was recorded
+    several_documents: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not (self.unread or self.blank_pages or self.unknown)
+
+
+def filing_coverage(*, filing: Filing, tables: int) -> Coverage:
+    """The filing's read tables and its documents' unread regions, in one query.
+
+    A document whose coverage is empty was parsed before it was recorded: that is unknown,
+    and a filing without documents is unknown too; neither may look completely read.
+    """
+    documents = list(
+        filing.documents.order_by("uploaded_at", "id").only(
+            "id", "filing_id", "original_filename", "coverage", "pages_without_text"
+        )
+    )
+    coverage = Coverage(tables=tables, several_documents=len(documents) > 1)
+    if not documents:
+        coverage.unknown.append("（无原文件记录）")
+    for document in documents:
+        recorded = document.coverage or {}
+        if not isinstance(recorded.get("unread"), list):
+            coverage.unknown.append(document.original_filename)
+        for index, region in enumerate(recorded.get("unread") or []):
+            what = region.get("what")
+            coverage.unread.append(
+                {
+                    "document": document,
+                    "index": index,
+                    "page": region.get("page"),
+                    "what": UNREAD_WHAT.get(what, what or "内容"),
+                    "text": region.get("text") or "",
+                }
+            )
+        if document.pages_without_text:
+            coverage.blank_pages.append({"document": document, "pages": document.pages_without_text})
+    return coverage
+
+
+def unread_region(*, filing: Filing, document_id: int, index: int) -> tuple[Document, dict[str, Any]]:
+    """One unread region of one of the filing's documents; 404 when there is none."""
+    document = get_object_or_404(filing.documents, pk=document_id)
+    unread = (document.coverage or {}).get("unread") or []
+    if not 0 <= index < len(unread) or not isinstance(unread[index], dict):
+        raise Http404("没有这个未读取区域")
+    return document, unread[index]
 
 
 def table_findings(filing: Filing) -> dict[int | None, list[Finding]]:

@@ -1,9 +1,13 @@
-"""django-tables2 tables: the dashboard and one per printed table kind, with findings on their cells."""
+"""django-tables2 tables: the dashboard and one per printed table kind, with findings on their cells.
+
+A grid's columns are its own, so its table class is made per table (``GridTable.for_table``).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +17,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
-from filings.models import Filing, FunctionalLine, ProjectLine, SummaryLine
+from filings.models import Filing, FunctionalLine, GridCell, GridRow, ParsedTable, ProjectLine, SummaryLine
 
 from .formatting import in_unit, printed, yuan
 from .models import Finding
@@ -30,15 +34,21 @@ def neutralise(value: Any) -> Any:
 
 
 class CellFindings:
-    """Findings of one table by row and by column, for highlighting and hover text."""
+    """Findings of one table by row and by column, for highlighting and hover text.
 
-    def __init__(self, findings: Iterable[Finding]) -> None:
+    A finding names a cell by its field (``initial.total``, the column ``initial_total``);
+    ``columns`` maps other names to the table's column, as a grid's column paths to ``c0``, ``c1``….
+    """
+
+    def __init__(self, findings: Iterable[Finding], columns: Mapping[str, str] | None = None) -> None:
         self.by_cell: dict[tuple[int | None, str], list[Finding]] = defaultdict(list)
         self.by_row: dict[int | None, list[Finding]] = defaultdict(list)
+        columns = columns or {}
         for finding in findings:
             self.by_row[finding.row_position].append(finding)
             for cell in finding.cells:
-                self.by_cell[(finding.row_position, cell.replace(".", "_"))].append(finding)
+                column = columns.get(cell) or cell.replace(".", "_")
+                self.by_cell[(finding.row_position, column)].append(finding)
 
     def worst(self, found: list[Finding]) -> str:
         return min((f.severity for f in found), key=SEVERITY_ORDER.__getitem__) if found else ""
@@ -224,6 +234,126 @@ class ProjectTable(PrintedTable):
                 )
             ),
         }
+
+
+def grid_column_names(columns: list[str]) -> dict[str, str]:
+    """How a finding may name a grid's column: its path as in the row's ``values``, or ``values.<path>``."""
+    names = {}
+    for i, path in enumerate(columns):
+        for alias in (path, f"values.{path}", f"values[{path}]"):
+            names[alias] = f"c{i}"
+    return names
+
+
+class GridValueColumn(CellColumn):
+    """One value column of a grid: an amount in the printed unit (yuan on hover) or text as printed."""
+
+    def __init__(self, index: int, path: str, *, amounts: bool) -> None:
+        self.path = path
+        super().__init__(
+            accessor=f"cell_list__{index}",
+            order_by=(f"cell_list__{index}__value",),
+            verbose_name=path,
+            default="",
+            css="num" if amounts else "",
+        )
+
+    def render(self, value: GridCell, table: Any) -> str:
+        if value.amount is None:
+            return value.text
+        return format_html(
+            '<span class="amount" title="{}">{}</span>', yuan(value.amount), printed(value.amount, table.unit)
+        )
+
+    def value(self, value: GridCell | None, table: Any) -> Decimal | str | None:
+        if value is None:
+            return None
+        return in_unit(value.amount, table.unit) if value.amount is not None else value.text
+
+
+@dataclass
+class HeaderCell:
+    """One cell of a grid's multi-level header: a leaf names a column, a group spans several."""
+
+    label: str
+    column: Any = None  # the BoundColumn of a leaf (its sort link and attributes)
+    title: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    prefix: tuple[str, ...] = ()
+
+
+class GridTable(PrintedTable):
+    """A grid: the row's side (two-sided tables), code and label, then the table's own columns."""
+
+    side = tables.Column(verbose_name="收/支")
+    code = CellColumn(verbose_name="科目编码", css="code")
+    label = CellColumn(verbose_name="项目")
+
+    class Meta(PrintedTable.Meta):
+        template_name = "review/_grid_table.html"
+        sequence = ("side", "code", "label", "...", "source", "flag")
+        empty_text = "（空表）"
+        per_page = 500
+
+    @classmethod
+    def for_table(cls, table: ParsedTable, *, findings: Iterable[Finding], **kwargs: Any) -> GridTable:
+        """The rows of ``table`` (their cells prefetched) with a column per path of ``table.columns``."""
+        rows: list[GridRow] = list(table.grid_rows.all())
+        amounts: set[int] = set()
+        for row in rows:
+            # Cells by column position, so the column of position i reads cell_list[i].
+            row.cell_list = [None] * len(table.columns)  # type: ignore[attr-defined]
+            for cell in row.cells.all():
+                row.cell_list[cell.column] = cell  # type: ignore[attr-defined]
+                if cell.amount is not None:
+                    amounts.add(cell.column)
+        exclude = [name for name in ("side", "code", "label") if not any(getattr(r, name) for r in rows)]
+        return cls(
+            rows,
+            unit=table.unit,
+            findings=CellFindings(findings, grid_column_names(table.columns)),
+            extra_columns=[
+                (f"c{i}", GridValueColumn(i, path, amounts=i in amounts))
+                for i, path in enumerate(table.columns)
+            ],
+            exclude=exclude,
+            **kwargs,
+        )
+
+    def header_rows(self) -> list[list[HeaderCell]]:
+        """The header as printed: a path ``a/b`` puts ``a`` over every neighbour under it, ``b`` below."""
+        paths = {
+            column.name: tuple(column.column.path.split("/"))
+            for column in self.columns
+            if isinstance(column.column, GridValueColumn)
+        }
+        depth = max((len(p) for p in paths.values()), default=1)
+        rows: list[list[HeaderCell]] = [[] for _ in range(depth)]
+        for level in range(depth):
+            group: HeaderCell | None = None
+            for column in self.columns:
+                path = paths.get(column.name)
+                if path is None:  # side, code, label, source, flag: one cell down the whole header
+                    if level == 0:
+                        rows[0].append(HeaderCell(str(column.header), column, rowspan=depth))
+                    group = None
+                elif level == len(path) - 1:  # the leaf reaches down to the last header row
+                    rows[level].append(
+                        HeaderCell(path[-1], column, title="/".join(path), rowspan=depth - level)
+                    )
+                    group = None
+                elif level < len(path):
+                    if group is not None and group.prefix == path[: level + 1]:
+                        group.colspan += 1
+                    else:
+                        group = HeaderCell(
+                            path[level], prefix=path[: level + 1], title="/".join(path[: level + 1])
+                        )
+                        rows[level].append(group)
+                else:  # covered by its leaf's rowspan
+                    group = None
+        return rows
 
 
 class FilingTable(tables.Table):

@@ -1,5 +1,8 @@
 """Reviewer pages: dashboard, filing (a tab per table kind), source page, and the workflow posts.
 
+Every table of a filing is on a tab: the typed kinds each on their own, the grids together on
+one tab grouped by role. The head of the page says how much of the filing was read.
+
 Views stay thin: reads through selectors, writes through services; a refused action comes back
 as a message in Chinese.
 """
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from budget_filing.kinds import GRID, KIND_LABELS, ROLE_LABELS
 from filings.interchange import filing_to_dict
 from filings.models import Department, ParsedTable
 from filings.models.tables import TableKind
@@ -28,7 +32,7 @@ from .filters import FilingFilter
 from .models import Comment, Decision, Finding, Flag
 from .pages import page_image
 from .report import review_report
-from .tables import CellFindings, FilingTable, FunctionalTable, ProjectTable, SummaryTable
+from .tables import CellFindings, FilingTable, FunctionalTable, GridTable, ProjectTable, SummaryTable
 
 TABS = [
     ("summary", "收支总表", [TableKind.INCOME_EXPENSE_SUMMARY]),
@@ -36,6 +40,8 @@ TABS = [
     ("projects", "项目支出", [TableKind.PROJECT_EXPENDITURE]),
     ("transfers", "转移支付", [TableKind.TRANSFER_PAYMENT]),
     ("targets", "绩效目标", [TableKind.DEPARTMENT_PERFORMANCE, TableKind.PROJECT_PERFORMANCE]),
+    # All grids on one tab, grouped by role: a package has up to a dozen roles, too many for tabs.
+    ("grids", KIND_LABELS[GRID], [TableKind.GRID]),
 ]
 TABLE_CLASSES = {
     TableKind.INCOME_EXPENSE_SUMMARY: (SummaryTable, "summary_lines"),
@@ -92,6 +98,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("没有这个标签页")
     context: dict[str, Any] = {
         "filing": filing,
+        "coverage": selectors.filing_coverage(filing=filing, tables=len(tables)),
         "tabs": tabs,
         "extra_tabs": extra,
         "active": active,
@@ -105,6 +112,8 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if tab["slug"] == "targets":
             context["targets"] = _targets(filing, tab["tables"], findings)
         else:
+            if tab["slug"] == "grids":
+                selectors.grid_rows_prefetched(tables=tab["tables"])
             built = []
             for table in tab["tables"]:
                 built_table = _printed_table(request, filing, table, findings.get(table.pk, []), context)
@@ -112,13 +121,16 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if export and request.GET.get("table") == str(table.pk):
                     if not TableExport.is_valid_format(export):
                         raise Http404
-                    return TableExport(export, built_table, dataset_kwargs={"title": table.kind}).response(
-                        f"{filing.department.name}-{filing.year}-{table.kind}.{export}"
+                    name = _export_name(table)
+                    return TableExport(export, built_table, dataset_kwargs={"title": name}).response(
+                        f"{filing.department.name}-{filing.year}-{name}.{export}"
                     )
                 built.append(
                     {"table": table, "rendered": built_table, "findings": findings.get(table.pk, [])}
                 )
             context["printed"] = built
+            if tab["slug"] == "grids":
+                context["grid_groups"] = _by_role(built)
     elif active == "findings":
         context["finding_groups"] = _finding_groups(all_findings)
         context["flags"] = list(filing.flags.select_related("table", "created_by", "decided_by"))
@@ -137,18 +149,35 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _printed_table(
     request: HttpRequest, filing: Any, table: ParsedTable, findings: list[Finding], context: dict[str, Any]
 ) -> Any:
-    table_class, related = TABLE_CLASSES[table.kind]
-    rows = getattr(table, related).all()
-    built = table_class(
-        rows,
-        unit=table.unit,
-        findings=CellFindings(findings),
-        filing_id=filing.pk,
-        can_flag=context["can_review"] and not filing.is_read_only,
-        prefix=f"t{table.pk}-",
-    )
+    common = {
+        "filing_id": filing.pk,
+        "can_flag": context["can_review"] and not filing.is_read_only,
+        "prefix": f"t{table.pk}-",
+    }
+    if table.kind == TableKind.GRID:
+        built = GridTable.for_table(table, findings=findings, **common)
+    else:
+        table_class, related = TABLE_CLASSES[table.kind]
+        built = table_class(
+            getattr(table, related).all(), unit=table.unit, findings=CellFindings(findings), **common
+        )
     RequestConfig(request, paginate={"per_page": built._meta.per_page}).configure(built)
     return built
+
+
+def _export_name(table: ParsedTable) -> str:
+    # A filing has several grids of one role (two 经济分类 tables): the table's id tells them apart.
+    return f"{table.kind}-{table.role}-{table.pk}" if table.kind == TableKind.GRID else table.kind
+
+
+def _by_role(built: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Grids grouped by role, the groups in the order their first table is printed."""
+    groups: dict[str, dict[str, Any]] = {}
+    for item in built:
+        role = item["table"].role
+        label = ROLE_LABELS.get(role, role or ROLE_LABELS["other"])
+        groups.setdefault(role, {"role": role or "other", "label": label, "items": []})["items"].append(item)
+    return list(groups.values())
 
 
 def _targets(filing: Any, tables: list[ParsedTable], findings: dict[int | None, list[Finding]]) -> list[Any]:
@@ -239,13 +268,47 @@ def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpRespon
     table = get_object_or_404(ParsedTable.objects.select_related("document"), pk=table_id, filing=filing)
     record = _row(table, row)
     page = record.page or (table.pages[0] if table.pages else 1)
+    return _source_page(
+        request,
+        filing,
+        table.document,
+        page,
+        record.bbox if record.page == page else None,
+        {"table": table, "heading": table.title, "record": record},
+    )
+
+
+@require_GET
+def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -> HttpResponse:
+    """The page of a region the parser saw but no table covers, the region boxed."""
+    filing = selectors.visible_filing(request.user, pk)
+    document, region = selectors.unread_region(filing=filing, document_id=document_id, index=index)
+    page = region.get("page")
+    if not isinstance(page, int):
+        raise Http404("页面不存在")
+    what = selectors.UNREAD_WHAT.get(region.get("what") or "", "内容")
+    return _source_page(
+        request,
+        filing,
+        document,
+        page,
+        region.get("bbox"),
+        {"heading": f"未读取的{what}", "record": region.get("text") or ""},
+    )
+
+
+def _source_page(
+    request: HttpRequest, filing: Any, document: Any, page: int, bbox: Any, extra: dict[str, Any]
+) -> HttpResponse:
     try:
-        _, size = page_image(table.document, page)
+        _, size = page_image(document, page)
     except (FileNotFoundError, IndexError) as exc:
         raise Http404("原文件或页面不存在") from exc
-    box = None
-    if record.bbox and record.page == page:
-        x0, top, x1, bottom = record.bbox
+    try:  # a box stored by an older or a faulty parse is shown as no box, never as an error
+        x0, top, x1, bottom = (float(v) for v in bbox)
+    except (TypeError, ValueError):
+        box = None
+    else:
         box = {
             "left": 100 * x0 / size["width"],
             "top": 100 * top / size["height"],
@@ -257,11 +320,10 @@ def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpRespon
         "review/source.html",
         {
             "filing": filing,
-            "table": table,
-            "record": record,
             "page": page,
             "box": box,
-            "image_url": reverse("review:page_image", args=[filing.pk, table.document_id, page]),
+            "image_url": reverse("review:page_image", args=[filing.pk, document.pk, page]),
+            **extra,
         },
     )
 
@@ -270,6 +332,8 @@ def _row(table: ParsedTable, position: int) -> Any:
     if table.kind in TABLE_CLASSES:
         related = TABLE_CLASSES[table.kind][1]
         return get_object_or_404(getattr(table, related), position=position)
+    if table.kind == TableKind.GRID:
+        return get_object_or_404(table.grid_rows, position=position)
     return get_object_or_404(table.target.indicators, position=position)
 
 

@@ -17,6 +17,7 @@ from filings import services
 from filings.interchange import filing_to_dict
 from filings.models import Department, Document, Filing, GridCell, GridRow, ParsedTable
 from tests.conftest import CORPUS
+from tests.test_parsed_storage import store
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,11 @@ def real_truth(path) -> dict:  # type: ignore[no-untyped-def]
 
 def store_truth(truth: dict, sha: str = "t") -> Filing:
     """The truth's tables stored on a Filing made for it, as the parse of one document would be."""
-    department = Department.objects.create(name=truth["department"])
-    filing = Filing.objects.create(department=department, year=truth["year"], stage=truth["stage"])
+    department, _ = Department.objects.get_or_create(name=truth["department"])
+    same = Filing.objects.filter(department=department, year=truth["year"], stage=truth["stage"])
+    filing = Filing.objects.create(
+        department=department, year=truth["year"], stage=truth["stage"], version=same.count() + 1
+    )
     document = Document.objects.create(
         filing=filing,
         original_filename=f"{sha}.pdf",
@@ -123,15 +127,7 @@ def test_an_empty_grid_keeps_its_note():
 def test_reparse_replaces_grid_rows():
     truth = real_truth(CORPUS / "real" / "truth" / "sh-putuo-justice-2026-dept-budget.json")
     parsed = truth | {"page_count": 23, "pages_without_text": []}
-    document = Document.objects.create(
-        original_filename="j.pdf",
-        sha256="j" * 64,
-        size=1,
-        content_type="application/pdf",
-        file="j.pdf",
-        status=Document.Status.PARSING,
-    )
-    services.document_store_parse(document=document, parsed=parsed, seconds=0.1)
+    document = store(parsed, "j")
     counts = GridRow.objects.count(), GridCell.objects.count()
     assert counts[0] > 0 and counts[1] > counts[0]
     services.document_store_parse(document=document, parsed=parsed, seconds=0.1)
@@ -141,16 +137,7 @@ def test_reparse_replaces_grid_rows():
 def test_document_keeps_the_parsers_coverage():
     unread = [{"page": 4, "bbox": [50.0, 100.0, 500.0, 300.0], "what": "table", "text": "附表"}]
     truth = real_truth(CORPUS / "real" / "truth" / "sh-putuo-justice-2026-dept-budget.json")
-    document = Document.objects.create(
-        original_filename="c.pdf",
-        sha256="c" * 64,
-        size=1,
-        content_type="application/pdf",
-        file="c.pdf",
-        status=Document.Status.PARSING,
-    )
-    parsed = truth | {"page_count": 23, "coverage": {"tables": 9, "unread": unread}}
-    document = services.document_store_parse(document=document, parsed=parsed, seconds=0.1)
+    document = store(truth | {"page_count": 23, "coverage": {"tables": 9, "unread": unread}}, "c")
     assert document.coverage == {"tables": 9, "unread": unread}
     # A parser that records none leaves it empty: unknown, not "nothing unread".
     document = services.document_store_parse(document=document, parsed=truth, seconds=0.1)

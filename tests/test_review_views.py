@@ -92,7 +92,8 @@ def test_every_tab_uses_the_same_number_of_queries_whatever_its_size(
             response = reviewer_client.get(f"/filings/{subject.pk}/?tab={tab}")
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 16
+    # 17: the coverage line above the tabs reads the filing's documents (one query on every tab).
+    assert counts[0] == counts[1] <= 17
 
 
 def test_amounts_are_shown_as_printed_with_yuan_on_hover(reviewer_client, filing):

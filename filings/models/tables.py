@@ -9,7 +9,7 @@ one transaction.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -27,9 +27,10 @@ def Money(verbose_name: StrOrPromise) -> models.DecimalField:  # noqa: N802 - re
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
-def _choices(name: str, labels: dict[str, str]) -> type[models.TextChoices]:
+def _choices(name: str, labels: dict[str, str]) -> Any:
     """Choices from the shared vocabulary, so a kind or role is named in budget_filing only."""
-    return models.TextChoices(name, [(value.upper(), (value, label)) for value, label in labels.items()])
+    members = [(value.upper(), (value, label)) for value, label in labels.items()]
+    return models.TextChoices(name, members)  # type: ignore[call-overload]  # stubs lack Enum's functional API
 
 
 # TableKind.INCOME_EXPENSE_SUMMARY … TableKind.GRID; GridRole.ECONOMIC_BASIC …

@@ -51,7 +51,11 @@
   const box = document.getElementById("source-box");
   if (box) {
     ["left", "top", "width", "height"].forEach((k) => { box.style[k] = box.dataset[k] + "%"; });
-    box.scrollIntoView({ block: "center" });
+    // Until the page image has loaded it has no height, and the box would sit at the top.
+    const image = box.parentElement.querySelector("img");
+    const show = () => box.scrollIntoView({ block: "center" });
+    if (image && !image.complete) image.addEventListener("load", show, { once: true });
+    else show();
   }
 
   // A link to a cell (#t12-r3) highlights that row for a moment.
