@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import threading
 
 import pytest
@@ -123,6 +124,14 @@ def test_targets_tab_shows_cards_with_initial_beside_adjusted(reviewer_client, f
     page = reviewer_client.get(f"/filings/{filing.pk}/?tab=targets").content.decode()
     assert page.count("target-card") == filing.tables.filter(kind__endswith="performance").count()
     assert "≥760次" in page and "≥11次" in page and 'class="changed"' in page
+
+
+def test_targets_source_links_open_the_indicators_page(reviewer_client, filing):
+    page = reviewer_client.get(f"/filings/{filing.pk}/?tab=targets").content.decode()
+    link = re.search(rf'class="source-link" href="(/filings/{filing.pk}/source/\d+/\d+/)"', page)
+    assert link, "the 原文 links of indicators name their table and row"
+    response = reviewer_client.get(link.group(1))
+    assert response.status_code == 200 and 'id="source-box"' in response.content.decode()
 
 
 def test_export_csv_and_xlsx(reviewer_client, filing):
