@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from budget_filing.kinds import STAGES
+from budget_filing.kinds import GRID, STAGES
 from budget_filing.text import squash
 
 from . import interchange
@@ -198,8 +198,16 @@ def _outcome(parsed: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def _table_key(kind: str, project: str | None, title: str | None) -> tuple[str, str]:
+    """What makes two tables the same table of a filing: a project's target table by its
+    project, a grid by its title (a package has many grids), any other kind by its kind."""
+    if kind == GRID:
+        return kind, title or ""
+    return kind, project or ""
+
+
 def _table_keys(tables: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    return {(t["kind"], t.get("project") or "") for t in tables}
+    return {_table_key(t["kind"], t.get("project"), t.get("title")) for t in tables}
 
 
 def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
@@ -219,7 +227,8 @@ def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
     latest = Filing.objects.filter(department=department, year=year, stage=stage).order_by("-version").first()
     if latest is not None and latest.status != Filing.Status.SIGNED_OFF:
         held = {
-            (kind, project or "") for kind, project in latest.tables.values_list("kind", "target__project")
+            _table_key(kind, project, title)
+            for kind, project, title in latest.tables.values_list("kind", "target__project", "title")
         }
         if not held & _table_keys(parsed["tables"]):
             return latest

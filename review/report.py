@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from budget_filing.kinds import GRID, ROLE_LABELS, SIDE_LABELS
 from filings.interchange import filing_to_dict
 from filings.models import Filing
 
@@ -31,7 +32,11 @@ def _number(value: Any, unit: str) -> Decimal | None:
 
 
 def _sheet_title(index: int, table: dict[str, Any]) -> str:
-    name = table.get("project") or KIND_NAMES.get(table["kind"], table["kind"])
+    name = (
+        table.get("project")
+        or (ROLE_LABELS.get(table.get("role") or "") if table["kind"] == GRID else None)
+        or KIND_NAMES.get(table["kind"], table["kind"])
+    )
     for bad in "[]:*?/\\":
         name = name.replace(bad, "")
     return f"{index + 1}-{name}"[:31]
@@ -57,6 +62,8 @@ def _rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
                 for r in table["rows"]
             ],
         )
+    if kind == GRID:
+        return _grid_rows(table)
     if kind in ("project_expenditure", "transfer_payment"):
         return (
             ["项目", "所属部分", "年初", "调整", "增减", "备注"],
@@ -83,6 +90,31 @@ def _rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
                 i.get("note"),
             ]
             for i in table["indicators"]
+        ],
+    )
+
+
+def _grid_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """A grid as printed: side, code, label, then every value column (amounts in the table's unit)."""
+    unit = table["unit"]
+    columns = list(table.get("columns") or [])
+
+    def cell(value: Any) -> Any:
+        try:
+            return _number(value, unit)
+        except (ArithmeticError, ValueError):
+            return value  # text as printed (采购方式, 备注)
+
+    return (
+        ["收/支", "编码", "项目", *columns],
+        [
+            [
+                SIDE_LABELS.get(r.get("side") or "", ""),
+                r.get("code"),
+                r.get("label"),
+                *(cell((r.get("values") or {}).get(c)) for c in columns),
+            ]
+            for r in table["rows"]
         ],
     )
 

@@ -59,3 +59,37 @@ def test_final_accounts_form_a_final_filing(real_parse):
     filing = document.filing
     assert (filing.department.name, filing.year, filing.stage) == ("上海市规划和自然资源局", 2024, "final")
     assert set(filing.tables.values_list("kind", "role")) == {("grid", "final_accounts")}
+
+
+def test_review_report_holds_every_grid(real_parse, reviewer, make_reviewer):
+    """A signed-off package's report has a sheet per table, grids with their header paths."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from review.models import Finding
+    from review.report import review_report
+    from review.services import filing_sign_off
+
+    document = _store(real_parse("sh-putuo-justice-2026-dept-budget"), "e")
+    filing = document.filing
+    filing.department.reviewers.add(reviewer)
+    Finding.objects.filter(filing=filing).update(decision="resolved")
+    filing_sign_off(filing=filing, user=reviewer, override_reason="测试")
+    workbook = load_workbook(io.BytesIO(review_report(filing)))
+    assert len(workbook.sheetnames) == 2 + 9
+    economic = workbook[next(n for n in workbook.sheetnames if "经济分类" in n)]
+    header = [c.value for c in economic[2]]
+    assert header[:3] == ["收/支", "编码", "项目"] and "一般公共预算基本支出/合计" in header
+    assert [c.value for c in economic[3]][1:3] == ["301", "工资福利支出"]
+
+
+def test_a_second_pdf_of_grids_joins_the_filing(real_parse):
+    """Grids are told apart by their titles: another PDF of the same package's other tables
+    joins the filing instead of starting a version."""
+    parsed = real_parse("sh-putuo-justice-2026-dept-budget")
+    first = dict(parsed, tables=parsed["tables"][:4])
+    second = dict(parsed, tables=parsed["tables"][4:])
+    a = _store(first, "f")
+    b = _store(second, "g")
+    assert a.filing_id == b.filing_id and a.filing.tables.count() == 9
