@@ -76,7 +76,15 @@ class DocumentAdmin(admin.ModelAdmin):
         "parse_seconds",
         "parser_version",
         "coverage",
+        "given_department",
+        "given_year",
+        "given_stage",
+        "department_corrected",
+        "details_given_by",
+        "details_given_at",
     ]
+    # the held parse of a document waiting for its facts: large, and only the forms write it
+    exclude = ["parsed"]
     actions = [requeue_documents]
 
 
