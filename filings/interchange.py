@@ -12,6 +12,14 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 
+from budget_filing.kinds import (
+    COLUMN_SETS,
+    DEPARTMENT_FUND_PARTS,
+    PROJECT_FUND_PARTS,
+    SPLITS,
+    TARGET_SIDES,
+)
+
 from .models import (
     Filing,
     FunctionalLine,
@@ -26,11 +34,10 @@ from .models import (
 from .models.tables import FUND_PARTS, TableKind
 from .parsing import parse_indicator_value
 
-SIDES = ("initial", "adjusted")
-COLUMN_SETS = ("initial", "adjusted", "change")
-SPLIT = ("total", "basic", "project")
-PROJECT_FUNDS = ("total", "fiscal", "non_fiscal", "superior", "local")
-DEPARTMENT_FUNDS = ("total", "basic", "project", "other")
+SIDES = TARGET_SIDES
+SPLIT = SPLITS
+PROJECT_FUNDS = PROJECT_FUND_PARTS
+DEPARTMENT_FUNDS = DEPARTMENT_FUND_PARTS
 
 
 def money(value: Any) -> Decimal | None:
