@@ -166,3 +166,29 @@ def test_cover_facts() -> None:
     assert cover_facts("上海市普陀区司法局2026年部门预算") == ("上海市普陀区司法局", 2026)
     assert cover_facts("上海市普陀区2026年区级部门预算") == (None, 2026)
     assert cover_facts("2026年，某局收入预算9628.22万元") == (None, None)
+
+
+def test_a_table_of_text_rows_has_one_header_row(tmp_path: Path) -> None:
+    """A flat header row closes the header: the text rows under it are data."""
+    doc = Doc()
+    doc.text_line("某局2025年政府采购预算表", size=16, center=True)
+    rows: list[list[C | str | None]] = [
+        ["采购项目", "采购方式", "备注"],
+        ["办公设备", "分散采购", "更新"],
+        ["印刷服务", "集中采购", "年度"],
+    ]
+    doc.table([100, 100, 100], rows)
+    grid = _parse(tmp_path, doc)["tables"][0]
+    assert grid["columns"] == ["采购项目", "采购方式", "备注"]
+    assert [r["label"] for r in grid["rows"]] == ["办公设备", "印刷服务"]
+
+
+def test_continuation_page_with_text_rows_keeps_the_columns(tmp_path: Path) -> None:
+    doc = Doc()
+    doc.text_line("某局2025年政府采购预算表", size=16, center=True)
+    rows: list[list[C | str | None]] = [["采购项目", "采购方式", "金额"]]
+    rows += [[f"项目{n}", "分散采购", "1.00"] for n in range(40)]
+    doc.table([100, 100, 100], rows)
+    grid = _parse(tmp_path, doc)["tables"][0]
+    assert len(grid["pages"]) == 2 and grid["columns"] == ["采购项目", "采购方式", "金额"]
+    assert [r["label"] for r in grid["rows"]] == [f"项目{n}" for n in range(40)]

@@ -24,7 +24,7 @@ from budget_filing.text import nfkc, squash
 from ..amounts import is_amount, unit_in, yuan
 from ..layout import Cell, Grid
 from ..titles import is_note
-from .base import Builder, Row, is_label_header
+from .base import Builder, Row, is_header_row, is_label_header
 
 _PARTS = {"类": 0, "款": 1, "项": 2}
 _CODE_HEADER = re.compile(r"编码|代码|编号")
@@ -55,13 +55,8 @@ def _is_label_path(path: tuple[str, ...]) -> bool:
     return bool(_LABEL_HEADER.match(leaf)) or (is_label_header(leaf) and bool(re.search("名称|科目", leaf)))
 
 
-def _header_row(row: Row, covered: set[int]) -> bool:
-    """Every cell starting on this row printed, none a figure, a code or a dash: header words.
-
-    `covered` are the cells of earlier header rows still running down into this row (a
-    header cell merged over two rows); a row under them with only a few cells of its own
-    (`类 | 款 | 项`) is a header row too.
-    """
+def _header_words(row: Row) -> bool:
+    """Every cell starting on this row printed, none a figure, a code, a dash or a sentence."""
     cells = row.starting
     if not cells:
         return False
@@ -72,6 +67,23 @@ def _header_row(row: Row, covered: set[int]) -> bool:
         if _EMPTY_MARK.match(t) or is_note(t):
             return False
     return True
+
+
+def _header_goes_on(grid: Grid, header_rows: list[int], r: int) -> bool:
+    """Whether row r can still be a header row by the structure above it.
+
+    The header is open while a cell of the last header row spans several columns (its
+    sub-headers are still to come) or a header cell runs down into row r; a flat header row
+    closes it, so a table of text rows does not read its first rows as headers.
+    """
+    if not header_rows:
+        return True
+    last = header_rows[-1]
+    for c in range(len(grid.xs) - 1):
+        cell = grid.cells[grid.index[last][c]]
+        if cell.c1 - cell.c0 > 1 or cell.r1 > r:
+            return True
+    return False
 
 
 @dataclass
@@ -178,7 +190,6 @@ class GridBuilder(Builder):
         self.empty_mark = False
         self._grid: Grid | None = None
         self._header: list[int] = []
-        self._covered: set[int] = set()
         self._reading_header = False
         self._fresh_header = False
         self._last_parts = ["", "", ""]
@@ -192,7 +203,7 @@ class GridBuilder(Builder):
             self._grid = row.grid
             self._header = []
             self._reading_header = True
-        if self._reading_header and _header_row(row, self._covered):
+        if self._reading_header and self._is_header(row):
             self._header.append(row.r)
             for text in row.texts():
                 self.unit = self.unit or unit_in(text)  # `金额（万元）`
@@ -213,6 +224,15 @@ class GridBuilder(Builder):
                         c for c in self.columns_seen if c not in current and c not in replaced
                     ]
         self.data(row)
+
+    def _is_header(self, row: Row) -> bool:
+        if not _header_words(row) or not _header_goes_on(row.grid, self._header, row.r):
+            return False
+        if self.panels and not self._header:
+            # a continuation page: only the header printed again, not a first row of text
+            known = {squash(t) for p in self.panels for col in p.columns for t in col.path}
+            return all(squash(t) in known for t in row.texts()) or is_header_row(row)
+        return True
 
     def _set_layout(self, grid: Grid) -> None:
         self.panels = _layout(grid, self._header, all_values=self.role == "procurement")
