@@ -186,7 +186,8 @@ class Assembler:
                 if year:
                     self.cover_years.append(str(year))
                 continue
-            taken.add(i)
+            if not unit_in(line.text):
+                taken.add(i)  # a line that also names the unit stays for the unit
             name = found[1]
             if not name:
                 beside = [
@@ -217,14 +218,17 @@ class Assembler:
             # `（功能分类科目）` wrapped onto its own line is still the title
             cur.title += squash(text)
             return
-        if looks_like_title(text):
-            kind = title_kind(text)
+        joined = head.text + text if head is not None and _continues(head, line) else None
+        if looks_like_title(text) or (joined is not None and looks_like_title(joined)):
+            kind = title_kind(text) if looks_like_title(text) else title_kind(joined or "")
             if kind is not None:
-                if head is not None and _continues(head, line):
-                    # a long title wrapped over two lines: the first named no table
+                if joined is not None and head is not None:
+                    # a long title wrapped over two lines (`…预算表（经济科目` + `）`, or
+                    # `…支出预算` + `表`): the first line named no table on its own
                     if cur is not None and cur.subtitle == squash(head.text):
                         cur.subtitle = None
-                    text = head.text + text
+                    text = joined
+                    kind = title_kind(text) or kind
                 self._title(kind, text, page)
                 return
         if cur is None:

@@ -179,6 +179,9 @@ def unit_word(text: str) -> bool:
     return bool(re.search(r"(单位|金额)[:：]?\s*(亿元|千元|万元|元)$|^(亿元|千元|万元|元)$", text))
 
 
+_UNIT_TAIL = re.compile(r"(?:金额)?单位[:：]")
+
+
 def labelled_org(text: str) -> tuple[str, str] | None:
     """`编制部门：上海市普陀区司法局` -> (label, name); the name may be empty (`部门：` alone)."""
     m = _ORG_LABEL.match(nfkc(text))
@@ -190,7 +193,9 @@ def labelled_org(text: str) -> tuple[str, str] | None:
     # the name as printed (full-width forms kept), after the first colon
     raw = squash(text)
     cut = max(raw.find("："), raw.find(":"))
-    return label, raw[cut + 1 :] if cut >= 0 else ""
+    name = raw[cut + 1 :] if cut >= 0 else ""
+    # `编制单位：XX    单位：万元` printed as one line: the unit is not part of the name
+    return label, _UNIT_TAIL.split(name, maxsplit=1)[0]
 
 
 def title_facts(title: str, subtitle: str | None = None) -> TitleFacts:

@@ -34,6 +34,8 @@ _LABEL_HEADER = re.compile(
     r"^(项目|项目名称|科目|科目名称|名称|收入项目|支出项目|单位名称|预算科目|.*科目名称)$"
 )
 _DIGITS = re.compile(r"^\d{1,9}$")
+# a 类/款/项 code (3, 5 or 7 digits) before the name in one cell; not a year (`2025年…`)
+_CODE_AND_NAME = re.compile(r"^(\d{3}|\d{5}|\d{7})(?![\d年月日%.,，、])(\D.*)$")
 _EMPTY_MARK = re.compile(r"^(无|无数据|本表无数据|空表|本表为空表)[。.]?$")
 _DASHES = re.compile(r"^[-—–－―‐~～/／\\.。…·]+$")
 
@@ -193,6 +195,12 @@ class GridBuilder(Builder):
         self._reading_header = False
         self._fresh_header = False
         self._last_parts = ["", "", ""]
+        # a group cell cut by a page break (see _group_text)
+        self._top_r = 0
+        self._tail: dict[int, str] = {}
+        self._pending: list[dict[str, Any]] = []
+        self._pending_page: int | None = None
+        self._waiting_group = False
 
     # ------------------------------------------------------------ rows
 
@@ -210,6 +218,7 @@ class GridBuilder(Builder):
             return
         if self._reading_header:
             self._reading_header = False
+            self._top_r = row.r
             if self._header:
                 self._set_layout(row.grid)
             elif self.panels:
@@ -261,7 +270,8 @@ class GridBuilder(Builder):
         for n, panel in enumerate(self.panels):
             entry = self._panel_row(row, panel, label_cols, ncols)
             if entry is not None:
-                self.panel_rows[n].append({**entry, **row.provenance()})
+                entry.update(row.provenance())
+                self.panel_rows[n].append(entry)
 
     def _cell(self, row: Row, c: int) -> Cell | None:
         if c >= len(row.grid.xs) - 1:
@@ -302,8 +312,11 @@ class GridBuilder(Builder):
                 used.add(key)
                 starts = cell.r0 == row.r
                 any_start = any_start or (starts and bool(text))
+                group = last_label is not None and cell.c1 <= last_label
+                if group:
+                    text = self._group_text(row, col.c, cell, text, len(labels))
                 # a group cell merged down over its rows names them all; the leaf must be printed here
-                if text and (starts or (last_label is not None and cell.c1 <= last_label)):
+                if text and (starts or group):
                     labels.append(text)
                 continue
             if key in used:
@@ -338,7 +351,16 @@ class GridBuilder(Builder):
         ):
             label = next((v for v in values.values() if v is not None and not _is_money(v)), None)
         code = self._code(parts)
+        if code is None and label is not None and not any(c.code_part is not None for c in panel.columns):
+            # `301 工资福利支出` printed in one 科目 cell: the code and the name
+            m = _CODE_AND_NAME.match(label)
+            if m:
+                code, label = m.group(1), m.group(2)
         if not any_start or (label is None and code is None and all(v is None for v in values.values())):
+            return None
+        if label is not None and is_note(label) and code is None and all(v is None for v in values.values()):
+            # `注：本部门无政府性基金预算，故本表为空表。` printed as the table's last ruled row
+            self.note = (self.note or "") + label
             return None
         if (
             label is not None
@@ -348,7 +370,32 @@ class GridBuilder(Builder):
         ):
             self.empty_mark = True
             return None
-        return {"side": panel.side, "code": code, "label": label, "values": values}
+        entry = {"side": panel.side, "code": code, "label": label, "values": values}
+        if self._waiting_group and label is not None:
+            self._pending.append(entry)
+        self._waiting_group = False
+        return entry
+
+    def _group_text(self, row: Row, c: int, cell: Cell, text: str, before: int) -> str:
+        """A group cell's text, across a page break: a merged group cut by the break shows its
+        name on one page only, so the rows on the other page take it from there."""
+        grid = row.grid
+        at_top = cell.r0 <= self._top_r
+        at_bottom = cell.r1 == grid.nrows and cell.r0 > self._top_r
+        if text:
+            if at_top and self._pending and row.page != self._pending_page:
+                for entry in self._pending:  # the rows at the foot of the page before
+                    entry["label"] = f"{text}/{entry['label']}"
+            if at_top:
+                self._pending = []
+            self._tail[c] = text if cell.r1 == grid.nrows else ""
+            return text
+        if at_top and self._tail.get(c) and before == 0:
+            return self._tail[c]  # the group goes on from the page before
+        if at_bottom and before == 0:
+            self._waiting_group = True  # its name is printed on the next page
+            self._pending_page = row.page
+        return text
 
     def _value(self, text: str) -> str | None:
         if not text or _DASHES.match(text):
