@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from budget_filing.kinds import FUNCTIONAL, PROJECT
+
 CHART_WIDTH = 360  # px of the longest bar in the server-made SVG
 
 
@@ -42,7 +44,7 @@ def _tables(doc: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def function_classes(doc: dict[str, Any]) -> list[Bar]:
     bars = []
-    for table in _tables(doc, "functional_expenditure"):
+    for table in _tables(doc, FUNCTIONAL):
         for row in table["rows"]:
             if row.get("code") and len(row["code"]) == 3:
                 bars.append(
@@ -58,7 +60,7 @@ def function_classes(doc: dict[str, Any]) -> list[Bar]:
 def projects(doc: dict[str, Any]) -> list[Bar]:
     bars = [
         Bar(row["name"], _amount(row.get("initial")), _amount(row.get("adjusted")))
-        for table in _tables(doc, "project_expenditure")
+        for table in _tables(doc, PROJECT)
         for row in table["rows"]
         if not row.get("subtotal")
     ]
@@ -67,7 +69,7 @@ def projects(doc: dict[str, Any]) -> list[Bar]:
 
 def _final_by_class(doc: dict[str, Any]) -> dict[str, tuple[str, Decimal | None]]:
     out = {}
-    for table in _tables(doc, "functional_expenditure"):
+    for table in _tables(doc, FUNCTIONAL):
         for row in table["rows"]:
             if row.get("code") and len(row["code"]) == 3:
                 final = (row.get("adjusted") or {}).get("total") or (row.get("initial") or {}).get("total")

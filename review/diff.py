@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from budget_filing.kinds import FUNCTIONAL, INCOME, SUMMARY
+
 IGNORED = {"page", "bbox"}
 
 
@@ -32,9 +34,9 @@ def _table_name(table: dict[str, Any]) -> str:
 
 
 def _row_key(kind: str, row: dict[str, Any]) -> str:
-    if kind == "income_expense_summary":
-        return f"{'收入' if row.get('side') == 'income' else '支出'}·{row.get('label')}"
-    if kind == "functional_expenditure":
+    if kind == SUMMARY:
+        return f"{'收入' if row.get('side') == INCOME else '支出'}·{row.get('label')}"
+    if kind == FUNCTIONAL:
         return f"{row.get('code') or ''} {row.get('name')}".strip()
     if "level1" in row:
         name = (row.get("initial") or {}).get("name") or (row.get("adjusted") or {}).get("name")

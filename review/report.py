@@ -10,20 +10,21 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from budget_filing.kinds import GRID, ROLE_LABELS, SIDE_LABELS
+from budget_filing import kinds as K
 from filings.interchange import filing_to_dict
 from filings.models import Filing
 
 from .formatting import in_unit
 from .tables import neutralise
 
+# short enough for a sheet name (31 characters with the table's number)
 KIND_NAMES = {
-    "income_expense_summary": "收支总表",
-    "functional_expenditure": "功能分类",
-    "project_expenditure": "项目支出",
-    "transfer_payment": "转移支付",
-    "department_performance": "部门绩效",
-    "project_performance": "项目绩效",
+    K.SUMMARY: "收支总表",
+    K.FUNCTIONAL: "功能分类",
+    K.PROJECT: "项目支出",
+    K.TRANSFER: "转移支付",
+    K.DEPARTMENT_PERFORMANCE: "部门绩效",
+    K.PROJECT_PERFORMANCE: "项目绩效",
 }
 
 
@@ -34,7 +35,7 @@ def _number(value: Any, unit: str) -> Decimal | None:
 def _sheet_title(index: int, table: dict[str, Any]) -> str:
     name = (
         table.get("project")
-        or (ROLE_LABELS.get(table.get("role") or "") if table["kind"] == GRID else None)
+        or (K.ROLE_LABELS.get(table.get("role") or "") if table["kind"] == K.GRID else None)
         or KIND_NAMES.get(table["kind"], table["kind"])
     )
     for bad in "[]:*?/\\":
@@ -45,16 +46,16 @@ def _sheet_title(index: int, table: dict[str, Any]) -> str:
 def _rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     unit = table["unit"]
     kind = table["kind"]
-    if kind == "income_expense_summary":
+    if kind == K.SUMMARY:
         return (
             ["收/支", "项目", "年初", "调整", "增减"],
             [
-                [r["side"], r["label"], *(_number(r.get(c), unit) for c in ("initial", "adjusted", "change"))]
+                [r["side"], r["label"], *(_number(r.get(c), unit) for c in K.COLUMN_SETS)]
                 for r in table["rows"]
             ],
         )
-    if kind == "functional_expenditure":
-        cols = [(c, p) for c in ("initial", "adjusted", "change") for p in ("total", "basic", "project")]
+    if kind == K.FUNCTIONAL:
+        cols = [(c, p) for c in K.COLUMN_SETS for p in K.SPLITS]
         return (
             ["编码", "名称", *(f"{c}.{p}" for c, p in cols)],
             [
@@ -62,16 +63,16 @@ def _rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
                 for r in table["rows"]
             ],
         )
-    if kind == GRID:
+    if kind == K.GRID:
         return _grid_rows(table)
-    if kind in ("project_expenditure", "transfer_payment"):
+    if kind in K.PROJECT_LIST_KINDS:
         return (
             ["项目", "所属部分", "年初", "调整", "增减", "备注"],
             [
                 [
                     r["label"],
                     r.get("section"),
-                    *(_number(r.get(c), unit) for c in ("initial", "adjusted", "change")),
+                    *(_number(r.get(c), unit) for c in K.COLUMN_SETS),
                     r.get("note"),
                 ]
                 for r in table["rows"]
@@ -109,7 +110,7 @@ def _grid_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         ["收/支", "编码", "项目", *columns],
         [
             [
-                SIDE_LABELS.get(r.get("side") or "", ""),
+                K.SIDE_LABELS.get(r.get("side") or "", ""),
                 r.get("code"),
                 r.get("label"),
                 *(cell((r.get("values") or {}).get(c)) for c in columns),
