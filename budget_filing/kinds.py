@@ -87,5 +87,23 @@ PROJECT_PART: Final = "project"
 SPLIT_LABELS: Final[dict[str, str]] = {TOTAL: "合计", BASIC: "基本支出", PROJECT_PART: "项目支出"}
 SPLITS: Final = tuple(SPLIT_LABELS)
 
-PROJECT_FUND_PARTS: Final = ("total", "fiscal", "non_fiscal", "superior", "local")
-DEPARTMENT_FUND_PARTS: Final = ("total", "basic", "project", "other")
+# the parts of a target table's 资金总额 (SCHEMA.md, `funds`)
+FISCAL: Final = "fiscal"
+NON_FISCAL: Final = "non_fiscal"
+OTHER_FUNDS: Final = "other"
+SUPERIOR: Final = "superior"
+LOCAL: Final = "local"
+FUND_LABELS: Final[dict[str, str]] = {
+    TOTAL: "资金总额",
+    FISCAL: "财政拨款",
+    NON_FISCAL: "非财政拨款",
+    BASIC: "基本支出",
+    PROJECT_PART: "项目支出",
+    OTHER_FUNDS: "其他资金",
+    SUPERIOR: "上级补助",
+    LOCAL: "本级安排",
+}
+# scored parts first, then the optional 上级/本级 ones
+PROJECT_FUND_PARTS: Final = (TOTAL, FISCAL, NON_FISCAL, SUPERIOR, LOCAL)
+PROJECT_FUND_SCORED: Final = (TOTAL, FISCAL, NON_FISCAL)
+DEPARTMENT_FUND_PARTS: Final = (TOTAL, BASIC, PROJECT_PART, OTHER_FUNDS)

@@ -15,7 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from budget_filing.kinds import KIND_LABELS, ROLE_LABELS, SIDE_LABELS
+from budget_filing.kinds import FUND_LABELS, KIND_LABELS, ROLE_LABELS, SIDE_LABELS
 
 from .documents import Document, Filing
 
@@ -197,7 +197,7 @@ class GridCell(models.Model):
         return self.amount if self.amount is not None else (self.text or None)
 
 
-FUND_PARTS = ("total", "fiscal", "non_fiscal", "basic", "project", "other", "superior", "local")
+FUND_PARTS = tuple(FUND_LABELS)  # total, fiscal, non_fiscal, basic, project, other, superior, local
 
 
 class PerformanceTarget(models.Model):

@@ -17,9 +17,12 @@ from typing import Any
 from budget_filing.kinds import (
     BASIC,
     DEPARTMENT_PERFORMANCE,
+    FISCAL,
+    FUND_LABELS,
+    NON_FISCAL,
+    OTHER_FUNDS,
     PROJECT_PART,
     PROJECT_PERFORMANCE,
-    SPLIT_LABELS,
 )
 from budget_filing.text import squash
 
@@ -29,12 +32,8 @@ from . import amounts
 DEPARTMENT_KEY = "部门整体"
 # What a target table's 资金总额 is the sum of, by kind, with the names shown to reviewers.
 FUND_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
-    PROJECT_PERFORMANCE: (("fiscal", "财政拨款"), ("non_fiscal", "非财政拨款")),
-    DEPARTMENT_PERFORMANCE: (
-        (BASIC, SPLIT_LABELS[BASIC]),
-        (PROJECT_PART, SPLIT_LABELS[PROJECT_PART]),
-        ("other", "其他资金"),
-    ),
+    PROJECT_PERFORMANCE: tuple((p, FUND_LABELS[p]) for p in (FISCAL, NON_FISCAL)),
+    DEPARTMENT_PERFORMANCE: tuple((p, FUND_LABELS[p]) for p in (BASIC, PROJECT_PART, OTHER_FUNDS)),
 }
 
 

@@ -17,30 +17,44 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from budget_filing.kinds import (
+    BASIC,
+    DEPARTMENT_FUND_PARTS,
+    FISCAL,
+    LOCAL,
+    NON_FISCAL,
+    OTHER_FUNDS,
+    PROJECT_FUND_SCORED,
+    PROJECT_PART,
+    SUPERIOR,
+    TARGET_SIDES,
+    TOTAL,
+)
+
 from ..amounts import unit_in, yuan
 from ..layout import Cell
 from ..titles import PROJECT_PERFORMANCE, nfkc, squash
 from .base import Builder, Row, column_set
 
-SIDES = ("initial", "adjusted")
+SIDES = TARGET_SIDES
 LEVELS = ("level1", "level2")
 
 _FUND_FIELDS_PROJECT: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"资金总额|总金额|^合计"), "total"),
-    (re.compile(r"非财政拨款"), "non_fiscal"),
-    (re.compile(r"财政拨款"), "fiscal"),
-    (re.compile(r"其他资金"), "non_fiscal"),
-    (re.compile(r"上级补助|上级资金"), "superior"),
-    (re.compile(r"本级安排|本级资金"), "local"),
+    (re.compile(r"资金总额|总金额|^合计"), TOTAL),
+    (re.compile(r"非财政拨款"), NON_FISCAL),
+    (re.compile(r"财政拨款"), FISCAL),
+    (re.compile(r"其他资金"), NON_FISCAL),
+    (re.compile(r"上级补助|上级资金"), SUPERIOR),
+    (re.compile(r"本级安排|本级资金"), LOCAL),
 ]
 _FUND_FIELDS_DEPARTMENT: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"资金总额|总金额|^合计"), "total"),
-    (re.compile(r"^(其中:?)?基本支出"), "basic"),
-    (re.compile(r"^(其中:?)?项目支出"), "project"),
-    (re.compile(r"^(其中:?)?其他"), "other"),
+    (re.compile(r"资金总额|总金额|^合计"), TOTAL),
+    (re.compile(r"^(其中:?)?基本支出"), BASIC),
+    (re.compile(r"^(其中:?)?项目支出"), PROJECT_PART),
+    (re.compile(r"^(其中:?)?其他"), OTHER_FUNDS),
 ]
-_PROJECT_FUND_KEYS = ("total", "fiscal", "non_fiscal")
-_DEPARTMENT_FUND_KEYS = ("total", "basic", "project", "other")
+_PROJECT_FUND_KEYS = PROJECT_FUND_SCORED
+_DEPARTMENT_FUND_KEYS = DEPARTMENT_FUND_PARTS
 
 _NAME_HEADER = re.compile(r"^(三级指标|指标名称|指标内容|绩效指标名称)")
 _VALUE_HEADER = re.compile(r"^(年度)?(指标值|目标值|绩效指标值)")
