@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from filings.models import Document, Filing, ParsedTable
 
 from .access import filings_visible_to
-from .models import Decision, Finding, Severity
+from .models import Decision, Finding, Flag, Severity, SignOff
 from .rules import ANOMALY_SCHEMA
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -158,3 +158,89 @@ def previous_year_filing(filing: Filing) -> Filing | None:
         .order_by("-stage", "-version")
         .first()
     )
+
+
+def _flag_concerns(title: str | None, row_label: str, note: str) -> str:
+    where = title or "（表已删除）"
+    if row_label:
+        where += f" › {row_label}"
+    return f"标记“{note[:60]}”（{where}）"
+
+
+def filing_timeline(*, filing: Filing) -> list[dict[str, Any]]:
+    """Everything that happened to a filing, newest first: when, who, what it concerns, what.
+
+    The filing's state changes (its history rows with their recorded reason), the sign-off with
+    an override's reason, each decision on a finding or a flag with its reason, each flag and each
+    comment with the finding or flag it is about. Six queries, however long the record is.
+    """
+    events: list[dict[str, Any]] = []
+
+    def add(at: Any, who: Any, what: str, detail: str) -> None:
+        events.append({"at": at, "who": who, "what": what, "detail": detail, "order": len(events)})
+
+    records = filing.history.select_related("history_user", "reviewer").order_by("history_date", "history_id")
+    reviewer = None
+    for record in records:
+        detail = f"状态：{record.get_status_display()}"
+        if record.reviewer_id is not None and record.reviewer_id != reviewer:
+            name = record.reviewer.get_username() if record.reviewer is not None else record.reviewer_id
+            detail += f" · 审核人：{name}"
+        reviewer = record.reviewer_id
+        if record.history_type == "+":
+            detail = f"创建第 {record.version} 版 · {detail}"
+        if record.history_change_reason:
+            detail += f"（{record.history_change_reason}）"
+        add(record.history_date, record.history_user, "预算文件", detail)
+
+    sign_off = SignOff.objects.filter(filing=filing).select_related("signed_by").first()
+    if sign_off is not None:
+        detail = f"签批 · 涵盖 {len(sign_off.document_sha256)} 个文件"
+        if sign_off.open_errors or sign_off.override_reason:
+            detail += f" · 越过 {sign_off.open_errors} 项未处理的错误，理由：{sign_off.override_reason}"
+        add(sign_off.signed_at, sign_off.signed_by, "预算文件", detail)
+
+    findings = {
+        place: f"异常 {key}：{message}"
+        for place, key, message in filing.findings.values_list("place", "key", "message")
+    }
+    for record in Finding.history.filter(filing_id=filing.pk, history_type="~").select_related(
+        "history_user"
+    ):
+        concerns = f"异常 {record.key}：{record.message}"
+        findings.setdefault(record.place, concerns)
+        add(record.history_date, record.history_user, concerns, _decision_text(record))
+
+    flags: dict[int, str] = {}
+    for record in (
+        Flag.history.filter(filing_id=filing.pk)
+        .select_related("history_user", "table")
+        .order_by("history_date", "history_id")
+    ):
+        title = record.table.title if record.table is not None else None
+        concerns = flags[record.id] = _flag_concerns(title, record.row_label, record.note)
+        if record.history_type == "+":
+            detail = "添加标记"
+        elif record.history_type == "-":
+            detail = "标记被删除"
+        else:
+            detail = _decision_text(record)
+        add(record.history_date, record.history_user, concerns, detail)
+
+    for comment in filing.comments.select_related("author"):
+        kind, _, key = comment.thread.partition(":")
+        if kind == "finding":
+            concerns = findings.get(key, "异常（已不存在）")
+        elif kind == "flag" and key.isdigit():
+            concerns = flags.get(int(key), "标记（已不存在）")
+        else:
+            concerns = "预算文件"
+        add(comment.created_at, comment.author, concerns, f"评论：{comment.body}")
+    return sorted(events, key=lambda e: (e["at"], e["order"]), reverse=True)
+
+
+def _decision_text(record: Any) -> str:
+    text = str(record.get_decision_display())
+    if record.decision == Decision.OPEN:
+        text = "重新打开"
+    return f"{text}：{record.reason}" if record.reason else text

@@ -88,10 +88,20 @@ def _touch(filing: Filing) -> None:
 
 
 def filing_start_review(*, filing: Filing, user: Any) -> Filing:
+    """Put a filing in review by ``user`` (or hand it over to them), recorded in its history."""
     _check_writable(filing, user)
-    Filing.objects.filter(
-        pk=filing.pk, status__in=[Filing.Status.PARSED, Filing.Status.REOPENED, Filing.Status.IN_REVIEW]
-    ).update(status=Filing.Status.IN_REVIEW, reviewer=user, updated_at=timezone.now())
+    with transaction.atomic():
+        # A save of the locked row, never QuerySet.update(): django-simple-history records only
+        # saves, and the lock keeps a concurrent sign-off from being overwritten by a stale status.
+        locked = Filing.objects.select_for_update().get(pk=filing.pk)
+        startable = {Filing.Status.PARSED, Filing.Status.REOPENED, Filing.Status.IN_REVIEW}
+        already = locked.status == Filing.Status.IN_REVIEW and locked.reviewer_id == user.pk
+        if locked.status in startable and not already:
+            locked.status = Filing.Status.IN_REVIEW
+            locked.reviewer = user
+            locked._history_user = user  # type: ignore[attr-defined]
+            locked._change_reason = "开始审核"  # type: ignore[attr-defined]
+            locked.save(update_fields=["status", "reviewer", "updated_at"])
     filing.refresh_from_db()
     return filing
 
@@ -104,7 +114,7 @@ def flag_create(
         raise ReviewRefused("该表不属于这份预算文件。")
     if not note.strip():
         raise ReviewRefused("请填写标记说明。")
-    flag = Flag.objects.create(
+    flag = Flag(
         filing=filing,
         table=table,
         row_position=row_position,
@@ -112,6 +122,8 @@ def flag_create(
         note=note.strip(),
         created_by=user,
     )
+    flag._history_user = user  # type: ignore[attr-defined]  # recorded also outside a request
+    flag.save()
     _touch(filing)
     return flag
 
@@ -128,6 +140,8 @@ def decide(*, item: Finding | Flag, decision: str, reason: str, user: Any) -> Fi
     item.reason = reason
     item.decided_by = user if decision != Decision.OPEN else None
     item.decided_at = timezone.now() if decision != Decision.OPEN else None
+    # who decided is recorded by the service itself, also outside a request (a command, a task)
+    item._history_user = user  # type: ignore[union-attr]
     item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
     _touch(item.filing)
     return item

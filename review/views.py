@@ -142,7 +142,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["previous"] = previous
         context["diff"] = filing_diff(filing_to_dict(previous), filing_to_dict(filing)) if previous else []
     elif active == "history":
-        context["history"] = _history(filing)
+        context["history"] = selectors.filing_timeline(filing=filing)
     return render(request, "review/filing.html", context)
 
 
@@ -229,37 +229,6 @@ def _comparison(filing: Any) -> dict[str, Any]:
         context["previous_year"] = previous
         context["year_over_year"] = compare.year_over_year(filing_to_dict(previous), doc)
     return context
-
-
-def _history(filing: Any) -> list[dict[str, Any]]:
-    events = []
-    for record in filing.history.select_related("history_user"):
-        events.append(
-            {
-                "at": record.history_date,
-                "who": record.history_user,
-                "what": "预算文件",
-                "detail": f"状态：{record.get_status_display()}",
-            }
-        )
-    for model, label in ((Finding, "异常"), (Flag, "标记")):
-        for record in (
-            model.history.filter(filing_id=filing.pk).exclude(history_type="-").select_related("history_user")
-        ):
-            if record.history_type == "~" or label == "标记":
-                events.append(
-                    {
-                        "at": record.history_date,
-                        "who": record.history_user,
-                        "what": label,
-                        "detail": f"{record.get_decision_display()} {record.reason}".strip(),
-                    }
-                )
-    for comment in filing.comments.select_related("author"):
-        events.append(
-            {"at": comment.created_at, "who": comment.author, "what": "评论", "detail": comment.body}
-        )
-    return sorted(events, key=lambda e: e["at"], reverse=True)
 
 
 @require_GET
