@@ -17,6 +17,7 @@ from budget_filing.kinds import ADJUSTMENT, FINAL, FINAL_ACCOUNTS, ORIGINAL, PER
 from .amounts import unit_in
 from .coverage import Coverage
 from .layout import PageLayout, TextLine
+from .narrative import Narrative
 from .tables.base import (
     Builder,
     Row,
@@ -126,6 +127,7 @@ class Assembler:
         self.years: list[int] = []
         self.shadows: dict[int, GridBuilder] = {}
         self.coverage = Coverage()
+        self.narrative = Narrative()
 
     def _open(self, kind: str, title: str | None, page: int | None) -> Builder:
         builder: Builder
@@ -171,6 +173,7 @@ class Assembler:
             else:
                 self._line(item, layout.number)
         self.coverage.figures(layout.number, layout.lines)
+        self.narrative.page(layout)
 
     def _facts(self, layout: PageLayout) -> list[TextLine]:
         """The page's lines without those that name the department (`编制部门：…`, or `部门：`
@@ -358,7 +361,13 @@ class Assembler:
         if not final and not facts["stage_named"] and any(_has_adjusted(t) for t in tables):
             facts["stage"] = ADJUSTMENT
         facts.pop("stage_named")
-        return {"schema": SCHEMA, **facts, "tables": tables, "coverage": self.coverage.result(len(tables))}
+        return {
+            "schema": SCHEMA,
+            **facts,
+            "tables": tables,
+            "coverage": self.coverage.result(len(tables)),
+            "narrative": self.narrative.paragraphs,
+        }
 
     def _filing_facts(self) -> dict[str, Any]:
         titled = [b for b in self.builders if b.title]

@@ -60,6 +60,11 @@ _PROSE = re.compile(r"[，。；！？]|[,;](?!\d)")
 _MAX_TITLE_CHARS = 70
 
 
+def is_contents_entry(text: str) -> bool:
+    """A 目录 line: leader dots before a page number."""
+    return bool(_TOC.search(nfkc(text)))
+
+
 def looks_like_title(text: str) -> bool:
     """Whether a free text line reads as a table title (typed kind or a grid).
 

@@ -103,3 +103,17 @@ def test_empty_table_is_a_grid_with_its_note(real_parse: Callable[[str], dict]) 
     assert fund["note"].startswith("注:本部门2026年无政府性基金预算")
     # never a second functional_expenditure
     assert [t["kind"] for t in tables].count("functional_expenditure") == 1
+
+
+def test_narrative_is_kept_as_paragraphs(real_parse: Callable[[str], dict]) -> None:
+    """The 说明 reaches the rules: one paragraph per numbered item, with page and box; 目录 lines
+    and table titles are not prose."""
+    narrative = real_parse("sh-putuo-justice-2026-dept-budget")["narrative"]
+    texts = [p["text"] for p in narrative]
+    item = next(p for p in narrative if p["text"].startswith("6、公共安全支出（204类）"))
+    assert item["page"] == 9 and "比2025年预算执行数增加17.62%" in item["text"]
+    assert len(item["bbox"]) == 4
+    assert not any("……" in t for t in texts)
+    assert not any(t.endswith("预算总表") for t in texts)
+    # a package of tables only has no prose
+    assert real_parse("js-npc-office-2019-budget-tables")["narrative"] == []
