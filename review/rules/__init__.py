@@ -16,7 +16,7 @@ from typing import Any
 from budget_filing import ANOMALY_SCHEMA
 
 # Rule modules register on import; this order is the order findings come in.
-from . import arithmetic, cross_table, duplicates, indicators  # noqa: F401
+from . import arithmetic, cross_table, duplicates, grids, indicators, narrative, package  # noqa: F401
 from .model import Filing, Finding, Severity
 from .registry import RULES, SCHEMA_CLASSES, Rule
 

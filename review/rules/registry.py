@@ -29,6 +29,12 @@ SCHEMA_CLASSES = frozenset(
         "targets_without_funds",
         "indicator_value_invalid",
         "stale_deadline",
+        "missing_table",
+        "note_mismatch",
+        "narrative_mismatch",
+        "narrative_logic",
+        "year_mismatch",
+        "template_remnant",
     }
 )
 
