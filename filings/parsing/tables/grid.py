@@ -189,11 +189,9 @@ class GridBuilder(Builder):
         self.columns_seen: list[str] = []
         self.panel_rows: list[list[dict[str, Any]]] = []
         self.note: str | None = None
-        self.empty_mark = False
         self._grid: Grid | None = None
         self._header: list[int] = []
         self._reading_header = False
-        self._fresh_header = False
         self._last_parts = ["", "", ""]
         # a group cell cut by a page break (see _group_text)
         self._top_r = 0
@@ -264,11 +262,9 @@ class GridBuilder(Builder):
                 col.c = best
 
     def data(self, row: Row) -> None:
-        grid = row.grid
-        ncols = len(grid.xs) - 1
         label_cols = [col.c for p in self.panels for col in p.columns if col.label]
         for n, panel in enumerate(self.panels):
-            entry = self._panel_row(row, panel, label_cols, ncols)
+            entry = self._panel_row(row, panel, label_cols)
             if entry is not None:
                 entry.update(row.provenance())
                 self.panel_rows[n].append(entry)
@@ -278,14 +274,15 @@ class GridBuilder(Builder):
             return None
         return row.grid.cells[row.grid.index[row.r][c]]
 
-    def _panel_row(self, row: Row, panel: _Panel, label_cols: list[int], ncols: int) -> dict[str, Any] | None:
+    def _panel_row(self, row: Row, panel: _Panel, label_cols: list[int]) -> dict[str, Any] | None:
         """One panel's part of a printed line, or None when it holds nothing."""
         mine = {col.c for col in panel.columns}
         my_labels = [col.c for col in panel.columns if col.label]
 
         def owner(cell: Cell) -> str:
-            """`label` when the cell covers a naming column (its last, so a cell merged over two
-            panels' labels is the second's), `code`, or `value`."""
+            """`label` when the cell covers one of this panel's naming columns (the last it covers,
+            so a cell merged over two panels' labels is the second's), `elsewhere` when that is
+            another panel's, else `value` (codes and figures)."""
             covered = [c for c in label_cols if cell.c0 <= c < cell.c1]
             if covered:
                 return "label" if covered[-1] in mine else "elsewhere"
@@ -368,8 +365,7 @@ class GridBuilder(Builder):
             and code is None
             and all(v is None for v in values.values())
         ):
-            self.empty_mark = True
-            return None
+            return None  # a lone `无`: the table's way of saying it is empty, not a row
         entry = {"side": panel.side, "code": code, "label": label, "values": values}
         if self._waiting_group and label is not None:
             self._pending.append(entry)
