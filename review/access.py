@@ -32,3 +32,17 @@ def can_review(user: Any, filing: Filing) -> bool:
         and user.has_perm("filings.review_filing")
         and filing.department.reviewers.filter(pk=user.pk).exists()
     )
+
+
+def tables_uploaded_by(user: Any, filing: Filing) -> set[int | None]:
+    """The filing's tables whose document ``user`` uploaded (four eyes: they may not decide on them).
+
+    ``None`` is in the set when they uploaded any of its documents, for findings on no one table
+    (the cross-table checks). One query.
+    """
+    if not user.is_authenticated:
+        return set()
+    tables: set[int | None] = set(filing.documents.filter(uploaded_by=user).values_list("tables", flat=True))
+    if tables:
+        tables.add(None)
+    return tables

@@ -10,7 +10,7 @@ from django.utils import timezone
 from filings.interchange import filing_tables, filing_to_dict
 from filings.models import Filing, ParsedTable
 
-from .access import can_review
+from .access import can_review, tables_uploaded_by
 from .models import Comment, Decision, Finding, Flag, Severity, SignOff
 from .rules import Finding as RuleFinding
 from .rules import run_rules
@@ -129,10 +129,16 @@ def flag_create(
 
 
 def decide(*, item: Finding | Flag, decision: str, reason: str, user: Any) -> Finding | Flag:
-    """Resolve, dismiss or re-open a finding or a flag; dismissing needs a reason."""
+    """Resolve, dismiss or re-open a finding or a flag; dismissing needs a reason.
+
+    Four eyes: who uploaded a document may not resolve or dismiss what was found in it, or else
+    they would clear the errors of their own filing and a colleague would sign with no override.
+    """
     _check_writable(item.filing, user)
     if decision not in Decision.values:
         raise ReviewRefused("未知的处理方式。")
+    if decision != Decision.OPEN and item.table_id in tables_uploaded_by(user, item.filing):
+        raise ReviewRefused("上传该文件的人不能处理其异常或标记（四眼原则），请由其他审核员处理。")
     reason = reason.strip()
     if decision == Decision.DISMISSED and not reason:
         raise ReviewRefused("驳回必须填写理由。")

@@ -26,7 +26,7 @@ from filings.models import Department, ParsedTable
 from filings.models.tables import TableKind
 
 from . import compare, selectors, services
-from .access import can_review, filings_visible_to, is_admin
+from .access import can_review, filings_visible_to, is_admin, tables_uploaded_by
 from .diff import filing_diff
 from .filters import FilingFilter
 from .models import Comment, Decision, Finding, Flag
@@ -135,6 +135,8 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["finding_groups"] = _finding_groups(all_findings)
         context["flags"] = list(filing.flags.select_related("table", "created_by", "decided_by"))
         context["threads"] = _threads(filing)
+        # four eyes: no resolve / dismiss buttons on what the user uploaded themselves
+        context["uploaded_tables"] = tables_uploaded_by(request.user, filing)
     elif active == "compare":
         context.update(_comparison(filing))
     elif active == "diff":
@@ -142,7 +144,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["previous"] = previous
         context["diff"] = filing_diff(filing_to_dict(previous), filing_to_dict(filing)) if previous else []
     elif active == "history":
-        context["history"] = selectors.filing_timeline(filing=filing)
+        context["history"] = selectors.filing_timeline(filing=filing, findings=all_findings)
     return render(request, "review/filing.html", context)
 
 

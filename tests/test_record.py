@@ -15,8 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from filings.models import Document, Filing
-from review.models import Comment, Decision
+from review.models import Comment, Decision, SignOff
 from review.services import (
+    ReviewRefused,
     comment_add,
     decide,
     filing_sign_off,
@@ -125,8 +126,9 @@ def test_history_tab_query_count_does_not_grow_with_the_record(client, filing, r
         return len(ctx.captured_queries)
 
     def timeline_queries() -> tuple[int, int]:
+        fresh = Filing.objects.select_related("department").get(pk=filing.pk)  # no cached sign-off
         with CaptureQueriesContext(connection) as ctx:
-            events = filing_timeline(filing=filing)
+            events = filing_timeline(filing=fresh)
             for event in events:  # everything the template shows
                 str(event["at"]), str(event["who"]), str(event["what"]), str(event["detail"])
         return len(ctx.captured_queries), len(events)
@@ -144,7 +146,67 @@ def test_history_tab_query_count_does_not_grow_with_the_record(client, filing, r
         comment_add(filing=filing, thread=flag.thread, body="y", user=reviewer)
     assert Comment.objects.count() == 8
     assert page_queries() == page_before
+    assert timeline_queries()[0] == timeline_before
     filing_sign_off(filing=filing, user=make_reviewer("second", filing.department), override_reason="确认")
     timeline_after, events_after = timeline_queries()
     assert events_after >= events_before + 1 + 5 + 5 + 3 + 3 + 1
-    assert timeline_after == timeline_before
+    assert timeline_after == timeline_before + 1  # the sign-off, read once for the page head too
+
+
+# --- item 7: four eyes on decisions ----------------------------------------------------------
+
+
+@pytest.fixture
+def uploader(clerk, filing):
+    """The clerk who uploaded the filing is also a reviewer of its department."""
+    from django.contrib.auth.models import Group
+
+    clerk.groups.add(Group.objects.get(name="审核员"))
+    filing.department.reviewers.add(clerk)
+    return clerk
+
+
+@pytest.mark.parametrize("decision", [Decision.RESOLVED, Decision.DISMISSED])
+def test_the_uploader_cannot_decide_the_findings_of_their_document(filing, uploader, decision):
+    finding = filing.findings.filter(severity="error").first()
+    with pytest.raises(ReviewRefused, match="上传该文件的人不能处理其异常"):
+        decide(item=finding, decision=decision, reason="没问题", user=uploader)
+    finding.refresh_from_db()
+    assert finding.decision == Decision.OPEN and finding.decided_by is None
+
+
+def test_the_uploader_dismissing_errors_leaves_the_colleague_needing_an_override(
+    client, filing, uploader, make_reviewer
+):
+    client.force_login(uploader)
+    for finding in filing.findings.filter(severity="error"):
+        response = client.post(
+            f"/filings/{filing.pk}/finding/{finding.pk}/decide/",
+            {"decision": "dismissed", "reason": "没问题"},
+            follow=True,
+        )
+        assert "上传该文件的人不能处理其异常" in response.content.decode()
+    assert filing.findings.filter(severity="error", decision=Decision.OPEN).exists()
+    with pytest.raises(ReviewRefused, match="错误级别的异常未处理"):
+        filing_sign_off(filing=filing, user=make_reviewer("colleague", filing.department))
+    assert not SignOff.objects.exists()
+
+
+def test_the_decision_buttons_are_hidden_for_the_uploader_only(client, filing, uploader, reviewer):
+    def buttons(user) -> tuple[int, int]:
+        client.force_login(user)
+        page = client.get(f"/filings/{filing.pk}/?tab=findings").content.decode()
+        return page.count('name="decision" value="resolved"'), page.count('name="decision" value="dismissed"')
+
+    findings = filing.findings.count()
+    assert buttons(reviewer) == (findings, findings)
+    assert buttons(uploader) == (0, 0)
+    client.force_login(uploader)  # they can still comment on their own filing's findings
+    assert 'name="body"' in client.get(f"/filings/{filing.pk}/?tab=findings").content.decode()
+
+
+def test_a_colleague_still_decides(filing, uploader, reviewer):
+    finding = filing.findings.first()
+    decide(item=finding, decision=Decision.DISMISSED, reason="口径不同", user=reviewer)
+    finding.refresh_from_db()
+    assert (finding.decision, finding.decided_by) == (Decision.DISMISSED, reviewer)
