@@ -6,7 +6,7 @@ from typing import Any
 
 from .document import Assembler
 from .errors import ParseError
-from .pdf import Source, read_pages
+from .pdf import Source, read_pages, reraise_interrupt
 
 
 def parse_pdf(path: Source) -> dict[str, Any]:
@@ -29,12 +29,14 @@ def parse_pdf(path: Source) -> dict[str, Any]:
             try:
                 assembler.page(layout)
             except Exception as e:  # a layout we cannot interpret must not crash the caller
+                reraise_interrupt(e)  # but a deadline is the caller's, not a layout's
                 raise ParseError(f"第 {layout.number} 页的表格无法解析：{e}") from e
     finally:
         pages.close()  # closes the PDF even when we stop early
     try:
         doc = assembler.document()
     except Exception as e:
+        reraise_interrupt(e)
         raise ParseError(f"表格无法解析：{e}") from e
     doc["page_count"] = count
     doc["pages_without_text"] = without_text

@@ -21,6 +21,30 @@ from .layout import Obj, PageLayout, lay_out
 
 Source = str | os.PathLike[str] | IO[bytes]
 
+# A caller's deadline (Celery's soft time limit) arrives as an ordinary Exception raised
+# wherever the parse happens to be, often deep in pdfminer; it says nothing about the PDF and
+# must reach the caller as itself, not as "文件已损坏". Known by name: the parser imports no Celery.
+INTERRUPTS = frozenset({"SoftTimeLimitExceeded", "TimeLimitExceeded", "Terminated", "WorkerLostError"})
+
+
+def interrupt_in(error: BaseException) -> BaseException | None:
+    """The deadline in ``error`` or in what it wraps (pdfplumber wraps pdfminer's errors), if any."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if any(cls.__name__ in INTERRUPTS for cls in type(cause).__mro__):
+            return cause
+        wrapped = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        cause = cause.__cause__ or wrapped or cause.__context__
+    return None
+
+
+def reraise_interrupt(error: BaseException) -> None:
+    """Raise the caller's deadline if ``error`` is or wraps one; otherwise return."""
+    if (interrupt := interrupt_in(error)) is not None:
+        raise interrupt
+
 
 def _describe(error: BaseException) -> str:
     """A reader failure in words the uploader can act on."""
@@ -45,8 +69,10 @@ def _open(source: Source) -> Any:
     except ParseError:
         raise
     except (PdfminerException, PDFPasswordIncorrect, PDFEncryptionError) as e:
+        reraise_interrupt(e)
         raise ParseError(_describe(e)) from e
     except Exception as e:  # pdfminer raises many unrelated types on broken input
+        reraise_interrupt(e)
         raise ParseError(_describe(e)) from e
 
 
@@ -70,6 +96,7 @@ def read_pages(source: Source) -> tuple[int, Generator[PageLayout, None, None]]:
         count = len(pdf.pages)
     except Exception as e:
         _close(pdf)
+        reraise_interrupt(e)
         raise ParseError(_describe(e)) from e
     if count == 0:
         _close(pdf)
@@ -124,6 +151,7 @@ def _layouts(pdf: Any) -> Generator[PageLayout, None, None]:
             except ParseError:
                 raise
             except Exception as e:
+                reraise_interrupt(e)
                 raise ParseError(f"第 {number} 页无法读取：{_describe(e)}") from e
             finally:
                 page.close()
