@@ -1,13 +1,19 @@
-"""Admin for findings, flags, comments and sign-offs; findings and flags show their history."""
+"""Admin for findings, flags, comments and sign-offs; findings and flags show their history.
+
+All four are read-only here: the review's services write them, keeping four eyes, the
+read-only state of a signed filing and the history (an admin-made sign-off answered 500, and a
+decision changed here passed every rule of the review).
+"""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from filings.admin_base import ReadOnlyAdmin, RecordAdmin
 
 from .models import Comment, Finding, Flag, SignOff
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(ReadOnlyAdmin, RecordAdmin):
     list_display = ["message", "anomaly_class", "severity", "table_kind", "key", "decision", "filing"]
     list_filter = ["severity", "anomaly_class", "decision", "table_kind"]
     search_fields = ["message", "key", "rule_id", "filing__department__name"]
@@ -32,7 +38,7 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(SimpleHistoryAdmin):
+class FlagAdmin(ReadOnlyAdmin, RecordAdmin):
     list_display = ["note", "table", "row_label", "decision", "created_by", "created_at", "filing"]
     list_filter = ["decision", "created_at"]
     search_fields = ["note", "reason", "row_label", "filing__department__name"]
@@ -40,7 +46,7 @@ class FlagAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["body", "author", "created_at", "filing"]
     list_filter = ["created_at"]
     search_fields = ["body", "filing__department__name"]
@@ -48,7 +54,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(ReadOnlyAdmin):
     list_display = ["filing", "signed_by", "signed_at", "open_errors", "override_reason"]
     list_filter = ["signed_at"]
     search_fields = ["filing__department__name", "override_reason"]
