@@ -4,13 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from budget_filing.kinds import STAGE_LABELS, STAGES
 
-from .models import Department, Document, DocumentQuerySet, Filing
+from .models import Department, Document, DocumentQuerySet, Filing, ParsedTable
 from .models.documents import user_is_admin
 
 # The facts a filing is formed by, in the order they are asked for, with their Chinese names.
 FACT_LABELS = {"department": "部门", "year": "年度", "stage": "预算阶段"}
+
+
+def filing_documents(filing: Filing) -> DocumentQuerySet:
+    """Every document of a filing version: those filed in it and those whose tables it holds.
+
+    A document belongs to the latest version it is in (``Document.filing``); an older version
+    still holds the tables it was read (and maybe signed) with.
+    """
+    held = ParsedTable.objects.filter(filing=filing).values("document_id")
+    return Document.objects.filter(Q(filing=filing) | Q(pk__in=held))
+
+
+def newer_version(filing: Filing) -> Filing | None:
+    """The latest version of the same department, year and stage, when it is not this one."""
+    return (
+        Filing.objects.filter(
+            department_id=filing.department_id,
+            year=filing.year,
+            stage=filing.stage,
+            version__gt=filing.version,
+        )
+        .order_by("-version")
+        .first()
+    )
 
 
 def documents_for_user(*, user: Any, limit: int = 200) -> DocumentQuerySet:

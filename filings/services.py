@@ -41,7 +41,7 @@ from .models.tables import TableKind
 from .parsing import ParseError, parse_pdf
 from .parsing.version import PARSER_VERSION
 from .selectors import FACT_LABELS, document_facts_editable_by, facts_missing, filing_facts_editable_by
-from .signals import filing_parsed
+from .signals import filing_parsed, tables_replacing
 from .uploads import Candidate
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,10 @@ def document_upload(*, candidate: Candidate, uploaded_by: Any) -> UploadOutcome:
 
 
 def document_requeue(*, document: Document) -> None:
-    """Send a document to the worker again (admin action, sweeper), clearing the last error."""
+    """Send a document to the worker again (admin action, sweeper), clearing the last error.
+
+    Safe for a document of a signed filing: its parse goes into a new version (``_filing_for``).
+    """
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(
             status=Document.Status.QUEUED, error="", task_id="", queued_at=timezone.now()
@@ -210,29 +213,69 @@ def _table_keys(tables: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {_table_key(t["kind"], t.get("project"), t.get("title")) for t in tables}
 
 
-def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
-    """The filing this document belongs to.
+def _table_places(tables: Any) -> dict[int, str]:
+    """Each table's place in its document: its key, and which one of that key it is.
+
+    The place survives a re-parse that reads the same table again, whatever its new id.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    places = {}
+    for pk, kind, project, title in tables.order_by("position").values_list(
+        "pk", "kind", "target__project", "title"
+    ):
+        key = _table_key(kind, project, title)
+        seen[key] = seen.get(key, 0) + 1
+        places[pk] = f"{key[0]}|{key[1]}|{seen[key]}"
+    return places
+
+
+def _locked_current(document: Document) -> Filing | None:
+    """The document's filing, read again and locked.
+
+    Read again because a parse of another document of the filing may just have carried this
+    one into a new version; locked because a sign-off holds this lock while it checks.
+    """
+    filing_id = Document.objects.filter(pk=document.pk).values_list("filing_id", flat=True).first()
+    return Filing.objects.select_for_update().filter(pk=filing_id).first() if filing_id else None
+
+
+def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing | None:
+    """The filing this document's tables go into; None when they may go nowhere.
 
     A document joins the latest version of its department/year/stage, so a filing may arrive
     as one PDF per table. It starts a new version instead when that one is signed off, or when
-    it already holds the same tables from another document (a corrected re-submission).
+    it already holds the same tables from another document (a corrected re-submission); the
+    new version carries forward every table of the latest one the document does not replace.
+    A signed version is never written to: a re-parse of its documents starts the next version,
+    and a document left only in a signed version that a newer one superseded stays as signed.
+
+    The department is locked (version numbering), then the filing rows read: a sign-off takes
+    the filing's lock too, so either it sees this document or this document sees it signed.
     """
     department, _ = Department.objects.get_or_create(name=parsed["department"])
-    # Serialises version numbering per department.
     Department.objects.select_for_update().get(pk=department.pk)
     year, stage = parsed["year"], parsed["stage"]
-    current = document.filing
+    current = _locked_current(document)
+    latest = (
+        Filing.objects.select_for_update()
+        .filter(department=department, year=year, stage=stage)
+        .order_by("-version")
+        .first()
+    )
     if current and (current.department_id, current.year, current.stage) == (department.pk, year, stage):
-        return current
-    latest = Filing.objects.filter(department=department, year=year, stage=stage).order_by("-version").first()
-    if latest is not None and latest.status != Filing.Status.SIGNED_OFF:
+        if not current.is_read_only:
+            return current
+        if latest is not None and latest.pk != current.pk:
+            return None
+    keys = _table_keys(parsed["tables"])
+    if latest is not None and not latest.is_read_only:
         held = {
             _table_key(kind, project, title)
             for kind, project, title in latest.tables.values_list("kind", "target__project", "title")
         }
-        if not held & _table_keys(parsed["tables"]):
+        if not held & keys:
             return latest
-    return Filing.objects.create(
+    filing = Filing(
         department=department,
         year=year,
         stage=stage,
@@ -240,6 +283,84 @@ def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing:
         previous=latest,
         status=Filing.Status.REOPENED if latest else Filing.Status.PARSED,
     )
+    if latest is None:
+        reason = ""
+    elif latest.is_read_only and current is not None and current.pk == latest.pk:
+        reason = f"第 {latest.version} 版已签批，重新解析《{document.original_filename}》生成新版本"
+    elif latest.is_read_only:
+        reason = f"第 {latest.version} 版已签批，《{document.original_filename}》归入新版本"
+    else:
+        reason = f"《{document.original_filename}》更正第 {latest.version} 版中的表，生成新版本"
+    _save_with_history(filing, None, reason)
+    if latest is not None:
+        _carry_forward(source=latest, filing=filing, document=document, keys=keys)
+    return filing
+
+
+def _carry_forward(*, source: Filing, filing: Filing, document: Document, keys: set[tuple[str, str]]) -> None:
+    """Copy into the new version every table of ``source`` that ``document`` does not replace.
+
+    A corrected re-upload of one PDF of a multi-PDF filing must not drop the others: their
+    tables come along (copied: ``source`` keeps its own), and those documents now belong here.
+    """
+    carried = [
+        (pk, document_id)
+        for pk, document_id, kind, project, title in source.tables.values_list(
+            "pk", "document_id", "kind", "target__project", "title"
+        )
+        if document_id != document.pk and _table_key(kind, project, title) not in keys
+    ]
+    _copy_tables(table_ids=[pk for pk, _ in carried], filing=filing)
+    Document.objects.filter(pk__in={document_id for _, document_id in carried}).update(filing=filing)
+
+
+def _copy_tables(*, table_ids: list[int], filing: Filing) -> None:
+    """Copy tables with every row into ``filing``; the originals are not touched."""
+
+    def cloned(rows: list[Any], **fields: Any) -> list[Any]:
+        for row in rows:
+            row.pk = None
+            for name, value in fields.items():
+                setattr(row, name, value)
+        return rows
+
+    for table in ParsedTable.objects.filter(pk__in=table_ids).order_by("pk"):
+        summary = list(table.summary_lines.all())
+        projects = list(table.project_lines.all())
+        functional = list(table.functional_lines.order_by("pk"))
+        rows = list(table.grid_rows.order_by("pk"))
+        cells: dict[int, list[GridCell]] = {}
+        for cell in GridCell.objects.filter(row__table=table).order_by("pk"):
+            cells.setdefault(cell.row_id, []).append(cell)
+        target = PerformanceTarget.objects.filter(table=table).first()
+        indicators = list(target.indicators.all()) if target else []
+
+        table.pk = None
+        table.filing = filing
+        table.save()
+        SummaryLine.objects.bulk_create(cloned(summary, table=table))
+        ProjectLine.objects.bulk_create(cloned(projects, table=table))
+        # A functional line's parent is a line of the same table: point it at the copy.
+        old_ids = [line.pk for line in functional]
+        parents = [line.parent_id for line in functional]
+        FunctionalLine.objects.bulk_create(cloned(functional, table=table, parent=None))
+        copies = dict(zip(old_ids, functional, strict=True))
+        for line, parent in zip(functional, parents, strict=True):
+            line.parent = copies.get(parent) if parent else None
+        FunctionalLine.objects.bulk_update(functional, ["parent"])
+        old_rows = [row.pk for row in rows]
+        GridRow.objects.bulk_create(cloned(rows, table=table))
+        GridCell.objects.bulk_create(
+            [
+                cell
+                for old, row in zip(old_rows, rows, strict=True)
+                for cell in cloned(cells.get(old, []), row=row)
+            ],
+            batch_size=5000,
+        )
+        if target is not None:
+            cloned([target], table=table)[0].save()
+            Indicator.objects.bulk_create(cloned(indicators, target=target))
 
 
 def _with_given_facts(document: Document, parsed: dict[str, Any]) -> dict[str, Any]:
@@ -259,18 +380,49 @@ def _with_given_facts(document: Document, parsed: dict[str, Any]) -> dict[str, A
     return {**parsed, **filled} if filled else parsed
 
 
+def _drop_tables(*, filing: Filing, document: Document) -> list[Any]:
+    """Delete the document's tables in ``filing`` (never a signed one) to store them again.
+
+    Returns what the receivers of ``tables_replacing`` want called with the new tables' places.
+    """
+    tables = ParsedTable.objects.filter(filing=filing, document=document)
+    places = _table_places(tables)
+    if not places:
+        return []
+    responses = tables_replacing.send(sender=Filing, filing=filing, document=document, places=places)
+    tables.delete()
+    return [response for _, response in responses if callable(response)]
+
+
 def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds: float) -> Document:
-    """Replace everything read from this document with ``parsed``, in one transaction."""
+    """Replace what was read from this document with ``parsed``, in one transaction.
+
+    Its tables in its current filing are replaced, and what reviewers hung on them follows the
+    table read at the same place. A signed filing is never written to (see ``_filing_for``).
+    """
     parsed = _with_given_facts(document, parsed)
     status, message = _outcome(parsed)
     with transaction.atomic():
-        ParsedTable.objects.filter(document=document).delete()
-        filing = None
-        if status == Document.Status.PARSED:
-            filing = _filing_for(document, parsed)
+        filing = _filing_for(document, parsed) if status == Document.Status.PARSED else None
+        current = _locked_current(document)
+        sealed = current is not None and current.is_read_only
+        if status == Document.Status.PARSED and filing is None:
+            # Its tables were replaced in a newer version; the signed one keeps them as signed.
+            message = f"该文档所在的第 {current.version} 版已签批且已有新版本，重新解析未改动已签批的内容。"
+        reattach = [] if current is None or sealed else _drop_tables(filing=current, document=document)
+        places: dict[str, int] = {}
+        if filing is not None:
             store_tables(filing=filing, document=document, tables=parsed["tables"], year=parsed["year"])
+            if current is not None and filing.pk == current.pk:
+                stored = _table_places(filing.tables.filter(document=document))
+                places = {place: pk for pk, place in stored.items()}
+                _save_with_history(filing, None, f"重新解析《{document.original_filename}》")
+        # Also when the document left the filing: its flags stay there, on no table.
+        for follow in reattach:
+            follow(places)
         Document.objects.filter(pk=document.pk).update(
-            filing=filing,
+            # A signed filing keeps its documents; a failed re-parse does not take one out of it.
+            filing=filing or (current if sealed else None),
             status=status,
             error=message,
             # Nothing read is lost while the facts are missing; once filed the rows hold it all.
@@ -316,6 +468,8 @@ def document_give_details(
             raise FactsRefused(f"请填写{_facts_text(lacking)}。")
         parsed = {**document.parsed, **{fact: given[fact] for fact in missing}}
         filing = _filing_for(document, parsed)
+        if filing is None:
+            raise FactsRefused("该文档所在的预算文件已签批且已有新版本，不能再归入。")
         store_tables(filing=filing, document=document, tables=parsed["tables"], year=parsed["year"])
         status, message = _outcome(parsed)
         Document.objects.filter(pk=document.pk).update(

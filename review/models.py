@@ -98,6 +98,15 @@ class Finding(models.Model):
     def class_label(self) -> str:
         return str(ANOMALY_CLASS_LABELS.get(self.anomaly_class, self.anomaly_class))
 
+    @property
+    def carried_over(self) -> bool:
+        """Decided before this version existed: the decision came over from the previous version.
+
+        A decision made in this version is newer than the version, so deciding again (or
+        re-opening) ends the carry-over without anything to reset.
+        """
+        return self.decided_at is not None and self.decided_at < self.filing.created_at
+
 
 class Flag(models.Model):
     """A reviewer's mark on a row (``row_position``) or a whole table (no row), with a note."""
@@ -105,7 +114,14 @@ class Flag(models.Model):
     Decision = Decision
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="flags")
-    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="flags")
+    # A re-parse rewrites the tables and re-attaches the flag to the table read at the same place;
+    # a table no longer read leaves it on no table, never deletes a reviewer's mark.
+    table = models.ForeignKey(
+        ParsedTable, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    table_title = models.CharField(
+        _("表"), max_length=500, blank=True, help_text=_("重新解析后未再读到该表时，记下原表的标题。")
+    )
     row_position = models.PositiveIntegerField(_("行序号"), null=True, blank=True)
     row_label = models.CharField(_("行"), max_length=500, blank=True)
     note = models.TextField(_("说明"))

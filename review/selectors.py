@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from filings.models import Document, Filing, ParsedTable
+from filings.selectors import filing_documents
 
 from .access import filings_visible_to
 from .models import Decision, Finding, Flag, Severity, SignOff
@@ -68,7 +69,22 @@ def dashboard_filings(user: Any) -> QuerySet[Filing]:
 
 
 def visible_filing(user: Any, pk: int) -> Filing:
-    return get_object_or_404(filings_visible_to(user).select_related("department", "reviewer"), pk=pk)
+    """The filing, with the id and number of its newest later version (``newer_id``, ``newer_version``)
+    read in the same query, so a superseded version announces the newer one at no cost."""
+    later = Filing.objects.filter(
+        department=OuterRef("department"),
+        year=OuterRef("year"),
+        stage=OuterRef("stage"),
+        version__gt=OuterRef("version"),
+    ).order_by("-version")
+    return get_object_or_404(
+        filings_visible_to(user)
+        .select_related("department", "reviewer")
+        .annotate(
+            newer_id=Subquery(later.values("pk")[:1]), newer_version=Subquery(later.values("version")[:1])
+        ),
+        pk=pk,
+    )
 
 
 def filing_table_list(filing: Filing) -> list[ParsedTable]:
@@ -108,9 +124,9 @@ def filing_coverage(*, filing: Filing, tables: int) -> Coverage:
     and a filing without documents is unknown too; neither may look completely read.
     """
     documents = list(
-        filing.documents.order_by("uploaded_at", "id").only(
-            "id", "filing_id", "original_filename", "coverage", "pages_without_text"
-        )
+        filing_documents(filing)
+        .order_by("uploaded_at", "id")
+        .only("id", "filing_id", "original_filename", "coverage", "pages_without_text")
     )
     coverage = Coverage(tables=tables, several_documents=len(documents) > 1)
     if not documents:
@@ -137,7 +153,7 @@ def filing_coverage(*, filing: Filing, tables: int) -> Coverage:
 
 def unread_region(*, filing: Filing, document_id: int, index: int) -> tuple[Document, dict[str, Any]]:
     """One unread region of one of the filing's documents; 404 when there is none."""
-    document = get_object_or_404(filing.documents, pk=document_id)
+    document = get_object_or_404(filing_documents(filing), pk=document_id)
     unread = (document.coverage or {}).get("unread") or []
     if not 0 <= index < len(unread) or not isinstance(unread[index], dict):
         raise Http404("没有这个未读取区域")

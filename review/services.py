@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from filings.interchange import filing_tables, filing_to_dict
 from filings.models import Filing, ParsedTable
+from filings.selectors import filing_documents, newer_version
 
 from .access import can_review, tables_uploaded_by
 from .models import Comment, Decision, Finding, Flag, Severity, SignOff
@@ -26,6 +27,25 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _inherited_decisions(filing: Filing) -> dict[str, Finding]:
+    """The previous version's decisions by place, where this version's reviewers have not decided.
+
+    A decision comes over only where the same finding shows the same values (``filing_check``);
+    it keeps its reviewer and time, which is what marks it carried over (``Finding.carried_over``).
+    A place decided, or re-opened, in this version is this version's own from then on.
+    """
+    if filing.previous_id is None:
+        return {}
+    decided_here = set(
+        Finding.history.filter(filing_id=filing.pk, history_type="~").values_list("place", flat=True)
+    )
+    return {
+        f.place: f
+        for f in Finding.objects.filter(filing_id=filing.previous_id).exclude(decision=Finding.Decision.OPEN)
+        if f.place not in decided_here
+    }
+
+
 def filing_check(*, filing: Filing) -> list[Finding]:
     """Run every rule on the stored filing; replace its findings, keeping decisions still in place.
 
@@ -39,11 +59,19 @@ def filing_check(*, filing: Filing) -> list[Finding]:
         decided = {
             f.place: f for f in Finding.objects.filter(filing=filing).exclude(decision=Finding.Decision.OPEN)
         }
+        inherited = _inherited_decisions(filing)
         Finding.objects.filter(filing=filing).delete()
         rows = []
         for rule_finding in found:
             place = place_of(rule_finding)
             previous = decided.get(place)
+            earlier = inherited.get(place)
+            if previous is None and earlier is not None:
+                unchanged = (earlier.printed, earlier.expected) == (
+                    _text(rule_finding.printed)[:300],
+                    _text(rule_finding.expected)[:300],
+                )
+                previous = earlier if unchanged else None
             rows.append(
                 Finding(
                     filing=filing,
@@ -167,27 +195,40 @@ def open_errors(filing: Filing) -> int:
 
 
 def filing_sign_off(*, filing: Filing, user: Any, override_reason: str = "") -> SignOff:
-    """Sign a filing off: four eyes, no open errors unless overridden with a reason, once only."""
-    _check_writable(filing, user)
-    if filing.documents.filter(uploaded_by=user).exists():
-        raise ReviewRefused("上传该文件的人不能签批（四眼原则）。")
-    errors = open_errors(filing)
+    """Sign a filing off: four eyes, no open errors unless overridden with a reason, once only.
+
+    Only the latest version can be signed, and never by whoever uploaded any of its documents.
+    Everything is checked and recorded under the filing row's lock, the one a parse takes to
+    attach a document (``filings.services._filing_for``): a document joining now waits, and
+    one that joined is seen; the record lists every document the sign-off covers.
+    """
     override_reason = override_reason.strip()
-    if errors and not override_reason:
-        raise ReviewRefused(f"还有 {errors} 项错误级别的异常未处理；请先处理，或填写越过的理由后再签批。")
     try:
         with transaction.atomic():
-            signed = (
-                Filing.objects.filter(pk=filing.pk)
-                .exclude(status=Filing.Status.SIGNED_OFF)
-                .update(status=Filing.Status.SIGNED_OFF, updated_at=timezone.now())
-            )
-            if not signed:
+            locked = Filing.objects.select_for_update().get(pk=filing.pk)
+            if not can_review(user, locked):
+                raise ReviewRefused("只有该部门的审核员可以进行此操作。")
+            if locked.is_read_only:
                 raise ReviewRefused("该预算文件已由其他审核员签批。")
+            if (newer := newer_version(locked)) is not None:
+                raise ReviewRefused(f"该预算文件已有新版本（第 {newer.version} 版），只能签批最新版本。")
+            documents = filing_documents(locked)
+            if documents.filter(uploaded_by=user).exists():
+                raise ReviewRefused("上传该文件的人不能签批（四眼原则）。")
+            errors = open_errors(locked)
+            if errors and not override_reason:
+                raise ReviewRefused(
+                    f"还有 {errors} 项错误级别的异常未处理；请先处理，或填写越过的理由后再签批。"
+                )
+            # A save, not QuerySet.update(), so the history records who signed.
+            locked.status = Filing.Status.SIGNED_OFF
+            locked._history_user = user  # type: ignore[attr-defined]
+            locked._change_reason = "签批"  # type: ignore[attr-defined]
+            locked.save(update_fields=["status", "updated_at"])
             sign_off = SignOff.objects.create(
-                filing=filing,
+                filing=locked,
                 signed_by=user,
-                document_sha256=list(filing.documents.order_by("pk").values_list("sha256", flat=True)),
+                document_sha256=list(documents.order_by("pk").values_list("sha256", flat=True)),
                 open_errors=errors,
                 override_reason=override_reason if errors else "",
             )

@@ -104,6 +104,8 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "active": active,
         "can_review": can_review(request.user, filing),
         "open_errors": services.open_errors(filing),
+        # A superseded version says so, with a link, and can no longer be signed.
+        "newer": {"pk": filing.newer_id, "version": filing.newer_version} if filing.newer_id else None,
         # An original budget prints one column set; an adjustment prints initial beside adjusted.
         "adjusted": filing.stage == filing.Stage.ADJUSTMENT,
     }

@@ -3,7 +3,7 @@
 The six typed kinds have a model per row shape; every other table is a grid (GridRow, GridCell)
 whose columns are its own. Amounts are yuan in ``DecimalField(max_digits=18, decimal_places=2)``;
 a blank or dashed cell is NULL. A re-parse of a document deletes and rewrites all of its rows in
-one transaction.
+one transaction, in its current filing only: a signed filing keeps the rows it was signed with.
 """
 
 from __future__ import annotations
@@ -57,8 +57,11 @@ class ParsedTable(models.Model):
         verbose_name = _("解析表")
         verbose_name_plural = _("解析表")
         ordering = ["filing", "document", "position"]
+        # A document's tables may be in several versions: a new version copies the ones it carries.
         constraints = [
-            models.UniqueConstraint(fields=["document", "position"], name="table_position_per_document")
+            models.UniqueConstraint(
+                fields=["filing", "document", "position"], name="table_position_per_version"
+            )
         ]
 
     def __str__(self) -> str:
