@@ -314,3 +314,83 @@ def test_tables_of_a_signed_filing_are_never_deleted_by_a_failed_reparse(corpus_
     again = services.document_store_parse(document=document, parsed=parsed | {"tables": []}, seconds=0)
     assert again.status == Document.Status.FAILED
     assert ParsedTable.objects.filter(filing=filing).count() == count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_joining_documents_errors_are_counted_by_a_sign_off_that_waited_for_it(
+    corpus_parse, reviewer, make_reviewer
+):
+    parsed = corpus_parse(NAME)
+    base = store(parsed | {"tables": parsed["tables"][:1]}, "a")
+    filing = base.filing
+    filing.department.reviewers.add(reviewer)
+    assert not filing.findings.filter(severity="error").exists()
+    joining = Document.objects.create(
+        original_filename="rest.pdf",
+        sha256="b" * 64,
+        size=1,
+        content_type="application/pdf",
+        file="rest.pdf",
+        status=Document.Status.PARSING,
+    )
+    attached, done = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def hold(sender, filing, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        attached.set()
+        done.wait(timeout=2)
+
+    def parse() -> None:
+        try:
+            services.document_store_parse(
+                document=joining, parsed=parsed | {"tables": parsed["tables"][1:]}, seconds=0.1
+            )
+        finally:
+            connection.close()
+
+    def sign_now() -> None:
+        attached.wait(timeout=10)
+        try:
+            # No override: the filing had no errors when the reviewer looked.
+            filing_sign_off(filing=Filing.objects.get(pk=filing.pk), user=reviewer)
+            outcome.append("signed")
+        except ReviewRefused as exc:
+            outcome.append(str(exc))
+        finally:
+            done.set()
+            connection.close()
+
+    filing_parsed.connect(hold, weak=False, dispatch_uid="test-hold-errors")
+    try:
+        threads = [threading.Thread(target=parse), threading.Thread(target=sign_now)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        filing_parsed.disconnect(dispatch_uid="test-hold-errors")
+    errors = Finding.objects.filter(filing=filing, severity="error").count()
+    assert errors, "the joining tables were meant to bring errors"
+    # The rules ran in the transaction that attached the document, so the waiting sign-off saw them.
+    assert outcome == [f"还有 {errors} 项错误级别的异常未处理；请先处理，或填写越过的理由后再签批。"]
+    assert not SignOff.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rerunning_the_rules_leaves_a_signed_filing_as_signed(
+    corpus_parse, reviewer, django_capture_on_commit_callbacks
+):
+    from review.services import filing_check
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = store(corpus_parse(NAME))
+    filing = document.filing
+    filing.department.reviewers.add(reviewer)
+    decided = filing.findings.order_by("id").first()
+    decide(item=decided, decision="resolved", reason="", user=reviewer)
+    sign(filing, reviewer)
+    before = set(filing.findings.values_list("pk", "place", "decision"))
+    Finding.objects.filter(pk=decided.pk).update(place="a place no rule finds any more")
+    filing_check(filing=filing)  # as `check_filing --all` after the rules changed
+    assert Finding.objects.filter(pk=decided.pk, decision="resolved").exists()
+    assert set(filing.findings.values_list("pk", "decision")) == {(pk, d) for pk, _, d in before}
