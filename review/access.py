@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from filings.models import Filing
 from filings.roles import ADMINS
+from filings.selectors import filing_documents
 
 
 def is_admin(user: Any) -> bool:
@@ -42,7 +43,8 @@ def tables_uploaded_by(user: Any, filing: Filing) -> set[int | None]:
     """
     if not user.is_authenticated:
         return set()
-    tables: set[int | None] = set(filing.documents.filter(uploaded_by=user).values_list("tables", flat=True))
+    documents = filing_documents(filing).filter(uploaded_by=user)  # those held from a version before too
+    tables: set[int | None] = set(documents.values_list("tables", flat=True))
     if tables:
         tables.add(None)
     return tables

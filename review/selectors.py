@@ -235,7 +235,8 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
         .select_related("history_user", "table")
         .order_by("history_date", "history_id")
     ):
-        title = record.table.title if record.table is not None else None
+        # the title kept on the flag names a table a re-parse no longer reads
+        title = record.table.title if record.table is not None else record.table_title
         concerns = flags[record.id] = _flag_concerns(title, record.row_label, record.note)
         if record.history_type == "+":
             detail = "添加标记"

@@ -205,6 +205,17 @@ def test_the_decision_buttons_are_hidden_for_the_uploader_only(client, filing, u
     assert 'name="body"' in client.get(f"/filings/{filing.pk}/?tab=findings").content.decode()
 
 
+def test_the_uploader_cannot_decide_on_a_version_holding_their_document(filing, uploader):
+    # a newer version took the document over (Document.filing); this version still holds its tables
+    newer = Filing.objects.create(
+        department=filing.department, year=filing.year, stage=filing.stage, version=2
+    )
+    filing.documents.update(filing=newer)
+    finding = filing.findings.exclude(table=None).first()
+    with pytest.raises(ReviewRefused, match="上传该文件的人不能处理其异常"):
+        decide(item=finding, decision=Decision.RESOLVED, reason="", user=uploader)
+
+
 def test_a_colleague_still_decides(filing, uploader, reviewer):
     finding = filing.findings.first()
     decide(item=finding, decision=Decision.DISMISSED, reason="口径不同", user=reviewer)
