@@ -394,3 +394,63 @@ def test_rerunning_the_rules_leaves_a_signed_filing_as_signed(
     filing_check(filing=filing)  # as `check_filing --all` after the rules changed
     assert Finding.objects.filter(pk=decided.pk, decision="resolved").exists()
     assert set(filing.findings.values_list("pk", "decision")) == {(pk, d) for pk, _, d in before}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_department_correction_and_a_joining_parse_do_not_deadlock(corpus_parse, clerk, monkeypatch):
+    """Both lock the department before the filing, as a parse attaching a document does."""
+    import time
+
+    parsed = corpus_parse(NAME)
+    base = uploaded_by(store(parsed | {"tables": parsed["tables"][:3]}, "a"), clerk)
+    filing = base.filing
+    joining = Document.objects.create(
+        original_filename="rest.pdf",
+        sha256="b" * 64,
+        size=1,
+        content_type="application/pdf",
+        file="rest.pdf",
+        status=Document.Status.PARSING,
+    )
+    department_locked, correcting = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    original = services._locked_current
+
+    def slow_current(document):  # type: ignore[no-untyped-def]
+        # The parse holds the department's lock; let the correction start before it takes the filing's.
+        if document.pk == joining.pk:
+            department_locked.set()
+            correcting.wait(timeout=10)
+            time.sleep(0.5)
+        return original(document)
+
+    monkeypatch.setattr(services, "_locked_current", slow_current)
+
+    def parse() -> None:
+        try:
+            services.document_store_parse(
+                document=joining, parsed=parsed | {"tables": parsed["tables"][3:]}, seconds=0.1
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def correct() -> None:
+        department_locked.wait(timeout=10)
+        correcting.set()
+        try:
+            services.filing_correct_department(filing=filing, department="别的局", user=clerk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=parse), threading.Thread(target=correct)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    filing.refresh_from_db()
+    assert filing.department.name == "别的局"
