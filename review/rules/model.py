@@ -55,6 +55,10 @@ class Hit:
     printed: Decimal | str | None = None
     expected: Decimal | str | None = None
     detail: str = ""
+    # A finding in the 说明 has no table: it names its kind ("narrative"), its page and box.
+    table_kind: str = ""
+    page: int | None = None
+    bbox: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,8 @@ class Finding:
     `cells` names the fields involved (`"initial.total"`, `"change"`,
     `"funds.adjusted.total"`).  `printed`/`expected` are yuan Decimals for
     amounts, text for everything else.  `cells` is a tuple so a Finding stays
-    hashable; `as_dict()` gives plain JSON types.
+    hashable; `as_dict()` gives plain JSON types.  A finding in the 说明 has
+    `table_kind` "narrative", `table_index` -1 and the paragraph's `page`/`bbox`.
     """
 
     rule_id: str
@@ -81,6 +86,8 @@ class Finding:
     printed: Decimal | str | None
     expected: Decimal | str | None
     detail: str
+    page: int | None = None
+    bbox: tuple[float, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         def plain(v: Decimal | str | None) -> str | None:
@@ -99,6 +106,8 @@ class Finding:
             "printed": plain(self.printed),
             "expected": plain(self.expected),
             "detail": self.detail,
+            "page": self.page,
+            "bbox": None if self.bbox is None else list(self.bbox),
         }
 
 

@@ -54,7 +54,7 @@ class Rule:
                 rule_id=self.rule_id,
                 anomaly_class=self.anomaly_class,
                 severity=self.severity,
-                table_kind=kinds.get(hit.table_index, ""),
+                table_kind=hit.table_kind or kinds.get(hit.table_index, ""),
                 table_index=hit.table_index,
                 key=hit.key,
                 row_index=hit.row_index,
@@ -63,6 +63,8 @@ class Rule:
                 printed=hit.printed,
                 expected=hit.expected,
                 detail=hit.detail,
+                page=hit.page,
+                bbox=hit.bbox,
             )
             for hit in self.check(filing)
         ]
