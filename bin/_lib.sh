@@ -38,6 +38,19 @@ ensure_venv() {
   fi
 }
 
+# local_secret_key: print this checkout's Django key, made once under ${VAR:-$ROOT/var} (mode
+# 0600) and kept, so bin/run's sessions survive a restart. Django itself no longer makes one up
+# when DEBUG is off: a server must set SECRET_KEY, and bin/run passes this one.
+local_secret_key() {
+  local file="${VAR:-$ROOT/var}/secret_key"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' >"$file")
+  fi
+  chmod 600 "$file"
+  cat "$file"
+}
+
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
 
 # PostgreSQL refuses to run as root: the cluster belongs to the postgres user then.

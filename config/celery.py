@@ -6,6 +6,13 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+# Parsing (and OCR, when it comes) runs in its own queue with its own workers: a slow or
+# hostile PDF holds a parse worker for at most its time budget, never the sweeper or the
+# other tasks, which stay on Celery's default queue.
+PARSE_QUEUE = "parse"
+DEFAULT_QUEUE = "celery"
+
 app = Celery("budget_review")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_routes = {"filings.tasks.parse_document": {"queue": PARSE_QUEUE}}
 app.autodiscover_tasks()

@@ -1,4 +1,4 @@
-"""Chinese unless the user chose otherwise: the language cookie decides, not the browser."""
+"""Our own middleware: the language is Chinese unless chosen otherwise; signed-in pages are never cached."""
 
 from __future__ import annotations
 
@@ -23,4 +23,24 @@ class DefaultLanguageMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages for a signed-in user hold filings and names: no browser or proxy cache may keep them.
+
+    A shared office PC's back button or disk cache must not show the last user's filings to the
+    next. Set on every response to a request that was (or became) authenticated, over what a
+    view chose, so no page can forget it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
         return response

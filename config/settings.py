@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,9 +39,10 @@ DEBUG = env_bool("DEBUG", False)
 
 
 def local_secret_key() -> str:
-    """A key made once for this checkout and kept in var/ (git-ignored): a safe local default.
+    """A key made once for this checkout and kept in var/ (git-ignored), for DEBUG=1 only.
 
-    Servers set SECRET_KEY (docker-compose.yml refuses to start without it).
+    Servers set SECRET_KEY (docker-compose.yml refuses to start without it); bin/run makes and
+    passes one of its own (bin/_lib.sh local_secret_key).
     """
     path = BASE_DIR / "var" / "secret_key"
     if not path.exists():
@@ -52,7 +54,13 @@ def local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A key made up here would differ between the web and worker containers and change
+        # whenever var/ is lost, logging everyone out; a server must say which key it uses.
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see README, Configuration).")
+    SECRET_KEY = local_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -84,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "config.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -135,10 +144,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: five wrong passwords for one username from one address lock it for 15 minutes.
+# Login throttling: five wrong passwords for one user name (from anywhere) lock that name, and
+# five from one address (for any names) lock that address, each for 15 minutes; keyed on the
+# pair only, a spray across user names or addresses would never be throttled.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For when (and only when) the
+# request comes from one of these addresses (docker-compose.yml: the TLS proxy's).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -159,6 +174,10 @@ CONTENT_SECURITY_POLICY = {
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 LOGIN_URL = "login"
+# A session ends after this many seconds without a request (saved on each one, so the cookie's
+# expiry moves with the user's activity): a desk left alone does not stay signed in for weeks.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -188,7 +207,21 @@ STORAGES = {
 
 # Upload limits. One PDF may be this large; the request carries several of them.
 UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_BYTES", 50 * 1024 * 1024)
-UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 200)
+# One request (the upload page) stores at most this many PDFs, zip members included, and this
+# many bytes in all (the request body is refused unread when it is larger): a 100 KB zip of
+# zeros must not turn into gigabytes.
+UPLOAD_MAX_REQUEST_FILES = env_int("UPLOAD_MAX_REQUEST_FILES", 100)
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 200 * 1024 * 1024)
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", UPLOAD_MAX_REQUEST_FILES)
+# Stored bytes, per uploader and for the whole store; past them an upload is refused in Chinese.
+UPLOAD_QUOTA_PER_USER_BYTES = env_int("UPLOAD_QUOTA_PER_USER_BYTES", 5 * 1024 * 1024 * 1024)
+UPLOAD_QUOTA_TOTAL_BYTES = env_int("UPLOAD_QUOTA_TOTAL_BYTES", 50 * 1024 * 1024 * 1024)
+# Before a PDF is stored, a child process must open it (header, cross-reference table, a page)
+# within these limits (filings/pdf_child.py); page images are rendered by one likewise.
+PDF_CHECK_SECONDS = float(os.environ.get("PDF_CHECK_SECONDS") or 15)
+PDF_CHECK_MEMORY_MB = env_int("PDF_CHECK_MEMORY_MB", 1024)
+PAGE_RENDER_SECONDS = float(os.environ.get("PAGE_RENDER_SECONDS") or 20)
+PAGE_RENDER_MEMORY_MB = env_int("PAGE_RENDER_MEMORY_MB", 1024)
 ZIP_MAX_MEMBERS = env_int("ZIP_MAX_MEMBERS", 500)
 ZIP_MAX_UNCOMPRESSED_BYTES = env_int("ZIP_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from budget_filing.kinds import GRID, STAGES
@@ -42,7 +42,7 @@ from .parsing import ParseError, parse_pdf
 from .parsing.version import PARSER_VERSION
 from .selectors import FACT_LABELS, document_facts_editable_by, facts_missing, filing_facts_editable_by
 from .signals import filing_parsed, tables_replacing
-from .uploads import Candidate
+from .uploads import Candidate, human_size
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,30 @@ def _store_whole(path: str, content: bytes, sha256: str) -> None:
     os.replace(default_storage.path(temporary), default_storage.path(path))
 
 
+def _stored_bytes(**filters: Any) -> int:
+    return Document.objects.filter(**filters).aggregate(total=Sum("size"))["total"] or 0
+
+
+def _over_quota(size: int, uploaded_by: Any) -> str:
+    """Why storing ``size`` more bytes would pass a quota, or ''. (A known hash costs nothing.)
+
+    Two uploads at the same instant may both pass the last few bytes of a quota; it bounds
+    the disk, it is not an accounting.
+    """
+    total = settings.UPLOAD_QUOTA_TOTAL_BYTES
+    if _stored_bytes() + size > total:
+        return f"存储空间已达上限 {human_size(total)}，文件未保存，请联系管理员。"
+    if getattr(uploaded_by, "pk", None):
+        quota = settings.UPLOAD_QUOTA_PER_USER_BYTES
+        used = _stored_bytes(uploaded_by=uploaded_by)
+        if used + size > quota:
+            return (
+                f"您已上传的文件共 {human_size(used)}，再存此文件将超过每个用户 {human_size(quota)} 的上限，"
+                "未保存，请联系管理员。"
+            )
+    return ""
+
+
 def document_upload(*, candidate: Candidate, uploaded_by: Any) -> UploadOutcome:
     """Store one candidate file by its content hash and queue it; a known hash is not stored again."""
     if candidate.error or candidate.content is None:
@@ -95,6 +119,8 @@ def document_upload(*, candidate: Candidate, uploaded_by: Any) -> UploadOutcome:
     existing = Document.objects.filter(sha256=sha256).first()
     if existing is not None:
         return UploadOutcome(candidate.filename, existing, False)
+    if refusal := _over_quota(len(content), uploaded_by):
+        return UploadOutcome(candidate.filename, None, False, refusal)
     path = document_storage_path(sha256)
     _store_whole(path, content, sha256)
     try:

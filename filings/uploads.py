@@ -1,6 +1,9 @@
-"""What a clerk sends, turned into candidate files: names cleaned, PDFs sniffed, zips opened safely.
+"""What a clerk sends, turned into candidate files: names cleaned, PDFs checked, zips opened safely.
 
-Nothing here touches the database; ``services.document_upload`` stores what passes.
+A PDF passes only when its bytes say PDF and a child process opens it (header, cross-reference
+table, a page) within a time budget (``pdf_child``); a request stores so many files and bytes
+at most (``RequestBudget``). Nothing here touches the database; ``services.document_upload``
+stores what passes.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.conf import settings
+
+from .pdf_child import check_pdf_bytes
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -62,7 +67,7 @@ def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def check_pdf(filename: str, content: bytes) -> str:
+def check_pdf(filename: str, content: bytes, budget: RequestBudget | None = None) -> str:
     """Return '' when the bytes may be stored as a PDF, else the reason in Chinese."""
     limit = settings.UPLOAD_MAX_FILE_BYTES
     if not content:
@@ -74,12 +79,73 @@ def check_pdf(filename: str, content: bytes) -> str:
         return "压缩包内不能再嵌套压缩包，请解压后上传其中的 PDF。"
     if kind != "application/pdf":
         return "文件内容不是 PDF（不论扩展名如何，按文件内容判断），未保存。"
-    return ""
+    if budget is not None and (reason := budget.charge(len(content))):
+        return reason
+    # "%PDF-" and 50 MB of zeros deflate to 50 KB: the magic alone let a tiny zip store
+    # gigabytes and hold a worker for minutes. A real PDF opens and has a page.
+    return check_pdf_bytes(
+        content, seconds=settings.PDF_CHECK_SECONDS, memory_mb=settings.PDF_CHECK_MEMORY_MB
+    )
 
 
-def candidates_from_upload(filename: str, stream: BinaryIO, size: int) -> Iterator[Candidate]:
-    """Expand one uploaded file: a PDF yields itself, a zip yields its members."""
+@dataclass
+class RequestBudget:
+    """How many files and bytes one request may still take (UPLOAD_MAX_REQUEST_FILES / _BYTES).
+
+    A file is charged before its structural check, so a zip of 500 fake PDFs costs at most
+    the budget's number of child processes; the rest are refused unread.
+    """
+
+    files: int
+    size: int
+
+    @classmethod
+    def from_settings(cls) -> RequestBudget:
+        return cls(settings.UPLOAD_MAX_REQUEST_FILES, settings.UPLOAD_MAX_REQUEST_BYTES)
+
+    @property
+    def spent(self) -> str:
+        """Why nothing more is taken, or '' while something still may be."""
+        if self.files <= 0:
+            return (
+                f"本次上传超过 {settings.UPLOAD_MAX_REQUEST_FILES} 个文件的上限（压缩包内的文件也计数），"
+                "未保存，请分批上传。"
+            )
+        if self.size <= 0:
+            return self.too_big()
+        return ""
+
+    @staticmethod
+    def too_big() -> str:
+        return (
+            f"本次上传的文件总大小超过上限 {human_size(settings.UPLOAD_MAX_REQUEST_BYTES)}"
+            "（压缩包按解压后计），未保存，请分批上传。"
+        )
+
+    def charge(self, size: int) -> str:
+        """Take one file of ``size`` bytes: '' if the request may still have it, else why not."""
+        if reason := self.spent:
+            return reason
+        if size > self.size:
+            self.size = 0  # what comes after is refused too: the outcome must not hang on order
+            return self.too_big()
+        self.files -= 1
+        self.size -= size
+        return ""
+
+
+def candidates_from_upload(
+    filename: str, stream: BinaryIO, size: int, budget: RequestBudget | None = None
+) -> Iterator[Candidate]:
+    """Expand one uploaded file: a PDF yields itself, a zip yields its members.
+
+    With a ``budget`` (the upload page's request), what exceeds it is refused without being
+    read, unzipped or checked.
+    """
     filename = clean_filename(filename)
+    if budget is not None and (reason := budget.spent):
+        yield Candidate(filename, None, reason)
+        return
     limit = settings.UPLOAD_MAX_FILE_BYTES
     head = stream.read(1024)
     stream.seek(0)
@@ -87,7 +153,7 @@ def candidates_from_upload(filename: str, stream: BinaryIO, size: int) -> Iterat
     if kind == "application/zip":
         found = False
         try:
-            for candidate in candidates_from_zip(stream):
+            for candidate in candidates_from_zip(stream, budget):
                 found = True
                 yield candidate
         except UploadRefused as exc:
@@ -103,7 +169,7 @@ def candidates_from_upload(filename: str, stream: BinaryIO, size: int) -> Iterat
         yield Candidate(filename, None, f"文件大小 {human_size(size)} 超过上限 {human_size(limit)}，未保存。")
         return
     content = stream.read()
-    yield Candidate(filename, content, check_pdf(filename, content))
+    yield Candidate(filename, content, check_pdf(filename, content, budget))
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -125,7 +191,7 @@ def _is_unsafe_path(name: str) -> bool:
     return name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in parts
 
 
-def candidates_from_zip(stream: BinaryIO) -> Iterator[Candidate]:
+def candidates_from_zip(stream: BinaryIO, budget: RequestBudget | None = None) -> Iterator[Candidate]:
     """Open a zip defensively: refuse it whole when a member could escape or it would explode."""
     try:
         archive = zipfile.ZipFile(stream)
@@ -156,6 +222,9 @@ def candidates_from_zip(stream: BinaryIO) -> Iterator[Candidate]:
             if info.is_dir() or name.startswith(ZIP_JUNK_PREFIXES) or base in ZIP_JUNK_NAMES:
                 continue
             display = clean_filename(name)
+            if budget is not None and (reason := budget.spent):
+                yield Candidate(display, None, reason)
+                continue
             if info.file_size > settings.UPLOAD_MAX_FILE_BYTES:
                 yield Candidate(
                     display,
@@ -172,7 +241,7 @@ def candidates_from_zip(stream: BinaryIO) -> Iterator[Candidate]:
             except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
                 yield Candidate(display, None, f"无法从压缩包中读取该文件（{exc}）。")
                 continue
-            yield Candidate(display, content, check_pdf(display, content))
+            yield Candidate(display, content, check_pdf(display, content, budget))
 
 
 def candidates_from_bytes(filename: str, content: bytes) -> Iterator[Candidate]:

@@ -21,7 +21,7 @@ from .forms import DepartmentCorrectionForm, DocumentDetailsForm, UploadForm
 from .models import Document
 from .selectors import documents_for_user
 from .services import FactsRefused, document_give_details, document_upload, filing_correct_department
-from .uploads import candidates_from_upload
+from .uploads import RequestBudget, candidates_from_upload, human_size
 
 
 @require_GET
@@ -36,10 +36,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("filings.upload_document", raise_exception=True)
 def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and _body_too_large(request):
+        # Refused whole before anything is unzipped, checked or stored (the TLS proxy of
+        # docker-compose.yml refuses such a body before it even reaches us).
+        limit = human_size(settings.UPLOAD_MAX_REQUEST_BYTES)
+        messages.error(request, f"本次上传的总大小超过上限 {limit}，未保存任何文件，请分批上传。")
+        if request.headers.get("X-Upload-Progress"):
+            return JsonResponse({"redirect": reverse("filings:upload")})
+        return redirect("filings:upload")
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
+        budget = RequestBudget.from_settings()
         for uploaded in form.cleaned_data["files"]:
-            for candidate in candidates_from_upload(uploaded.name, uploaded, uploaded.size):
+            for candidate in candidates_from_upload(uploaded.name, uploaded, uploaded.size, budget):
                 outcome = document_upload(candidate=candidate, uploaded_by=request.user)
                 _report(request, outcome)
         if request.headers.get("X-Upload-Progress"):
@@ -51,11 +60,23 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "filings/upload.html", _list_context(request) | {"form": form, "max_mb": max_mb})
 
 
+def _body_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False  # Django answers a malformed length itself
+    # The multipart framing adds a little to the files; a zip is checked again once unzipped.
+    return length > settings.UPLOAD_MAX_REQUEST_BYTES + 64 * 1024
+
+
 def _report(request: HttpRequest, outcome) -> None:  # type: ignore[no-untyped-def]
     if outcome.error:
         messages.error(request, format_html("{}：{}", outcome.filename, outcome.error))
     elif outcome.created:
         messages.success(request, format_html("{}：已上传，正在排队解析。", outcome.filename))
+    elif not Document.objects.visible_to(request.user).filter(pk=outcome.document.pk).exists():
+        # Someone else's file: its name and page are theirs (the link would 404 for this user).
+        messages.info(request, format_html("{}：相同内容的文件已经上传过，未重复保存。", outcome.filename))
     else:
         url = reverse("filings:document", args=[outcome.document.pk])
         messages.info(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,9 +28,10 @@ def test_compose_healthchecks_and_volumes():
         assert "test" in SERVICES[name]["healthcheck"], name
     assert SERVICES["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert SERVICES["worker"]["depends_on"]["db"]["condition"] == "service_healthy"
-    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media"}
+    # caddydata keeps the proxy's certificates across restarts (else it asks for new ones).
+    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media", "caddydata", "caddyconfig"}
     assert "pgdata:/var/lib/postgresql/data" in SERVICES["db"]["volumes"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-parse", "beat"):
         assert "media:/data/media" in SERVICES[name]["volumes"]
 
 
@@ -75,8 +77,11 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
-def test_without_secret_key_a_local_one_is_made_once_and_kept(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {"DEBUG": "0"}
+def _without_secret_key() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+
+
+def test_without_debug_a_missing_secret_key_is_an_error():
     show = [
         sys.executable,
         "manage.py",
@@ -84,8 +89,92 @@ def test_without_secret_key_a_local_one_is_made_once_and_kept(tmp_path):
         "-c",
         "from django.conf import settings; print(settings.SECRET_KEY)",
     ]
-    first = subprocess.run(show, cwd=ROOT, env=env, capture_output=True, text=True)
-    second = subprocess.run(show, cwd=ROOT, env=env, capture_output=True, text=True)
-    key = first.stdout.strip().splitlines()[-1]
-    assert len(key) >= 50 and key == second.stdout.strip().splitlines()[-1]
-    assert oct((ROOT / "var" / "secret_key").stat().st_mode & 0o777) == "0o600"
+    refused = subprocess.run(
+        show, cwd=ROOT, env=_without_secret_key() | {"DEBUG": "0"}, capture_output=True, text=True
+    )
+    assert refused.returncode != 0
+    assert "SECRET_KEY" in refused.stderr and "ImproperlyConfigured" in refused.stderr
+    # DEBUG=1 (a developer's laptop) may still go without one.
+    debug = subprocess.run(
+        show, cwd=ROOT, env=_without_secret_key() | {"DEBUG": "1"}, capture_output=True, text=True
+    )
+    assert debug.returncode == 0, debug.stderr
+
+
+def test_bin_run_makes_its_own_key_once_keeps_it_private_and_passes_it(tmp_path):
+    # bin/_lib.sh's local_secret_key, as bin/run calls it, on a var/ of our own.
+    script = f'source "{ROOT}/bin/_lib.sh"; VAR="{tmp_path}"; local_secret_key'
+    first = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    second = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    assert len(first) >= 50 and first == second
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+    run = (ROOT / "bin" / "run").read_text()
+    assert "export SECRET_KEY" in run and "local_secret_key" in run
+
+
+# --------------------------------------------------------------------------- behind the TLS proxy
+
+
+def _substitute(value: str, given: dict[str, str]) -> str:
+    """Compose's ${VAR}, ${VAR:-default} and ${VAR:?error}, with ``given`` as the .env file."""
+
+    def one(match: re.Match[str]) -> str:
+        name, op, rest = match.group(1), match.group(2), match.group(3)
+        if name in given:
+            return given[name]
+        if op == ":?":
+            raise AssertionError(f"compose needs {name}: {rest}")
+        return rest if op == ":-" else ""
+
+    return re.sub(r"\$\{(\w+)(?:(:-|:\?)([^}]*))?\}", one, value)
+
+
+# What an operator writes into .env: only what compose demands, nothing that hardens it.
+DOT_ENV = {
+    "SECRET_KEY": "k" * 30 + "-a-long-random-production-secret-key-value",
+    "ALLOWED_HOSTS": "budget.example.org",
+    "SITE_ADDRESS": "budget.example.org",
+    "POSTGRES_PASSWORD": "pg-secret",
+}
+
+
+def compose_env(service: str) -> dict[str, str]:
+    return {k: _substitute(str(v), DOT_ENV) for k, v in SERVICES[service]["environment"].items()}
+
+
+def test_the_deploy_check_is_silent_with_the_compose_environment():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG"} and not k.startswith("SECURE_")
+    }
+    env |= compose_env("web")
+    # Our test database and a writable media folder instead of the containers' ones.
+    env["DATABASE_URL"], env["MEDIA_ROOT"] = os.environ["DATABASE_URL"], os.environ.get("MEDIA_ROOT", "/tmp")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_compose_serves_https_through_a_proxy_and_nothing_else_is_published():
+    proxy = SERVICES["proxy"]
+    assert proxy["image"].startswith(("caddy:", "nginx:"))
+    assert {str(p).split(":")[-1] for p in proxy["ports"]} >= {"80", "443"}
+    for name, service in SERVICES.items():
+        if name != "proxy":
+            assert "ports" not in service, f"{name} is reachable around the proxy"
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+    assert any("Caddyfile" in volume for volume in proxy["volumes"])
+    env = compose_env("web")
+    assert env["SECURE_SSL_REDIRECT"] == "1" and env["SECURE_COOKIES"] == "1"
+    assert int(env["SECURE_HSTS_SECONDS"]) >= 31536000
+    # The client address axes counts is the proxy's header, and only from the proxy's address.
+    proxy_address = proxy["networks"]["front"]["ipv4_address"]
+    assert env["TRUSTED_PROXIES"] == proxy_address

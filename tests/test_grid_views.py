@@ -294,4 +294,5 @@ def test_grid_tab_queries_do_not_grow_with_grids(reviewer_client, make_filing):
             page = grid_tab(reviewer_client, filing)
         assert page.count('class="printed mb-4"') == filing.tables.count()
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 16, counts
+    # +3 of the 19: the session saved on every request (its idle timeout), in a savepoint.
+    assert counts[0] == counts[1] <= 19, counts

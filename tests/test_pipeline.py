@@ -49,12 +49,24 @@ def test_uploaded_sample_is_parsed_by_the_worker(celery_worker, clerk_client, wa
 
 
 @pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("truncated.pdf", SAMPLE.read_bytes()[:40000], "不是有效的 PDF"),
+        ("locked.pdf", build_pdf(["secret"], encrypt=True), "加密"),
+        ("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20, "不是有效的 PDF"),
+    ],
+)
+def test_pdfs_that_do_not_open_are_refused_at_upload_and_not_stored(clerk_client, name, data, message):
+    # The structural check (filings/pdf_child.py) runs before storing: no worker sees them.
+    page = upload(clerk_client, name, data).content.decode()
+    assert f"{name}：" in page and message in page
+    assert not Document.objects.filter(original_filename=name).exists()
+
+
+@pytest.mark.parametrize(
     ("name", "data", "status", "message"),
     [
-        ("truncated.pdf", SAMPLE.read_bytes()[:40000], Document.Status.FAILED, "损坏"),
-        ("locked.pdf", build_pdf(["secret"], encrypt=True), Document.Status.FAILED, "加密"),
         ("scan.pdf", build_pdf([None, None, None]), Document.Status.NEEDS_OCR, "OCR"),
-        ("garbage.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20, Document.Status.FAILED, "PDF"),
     ],
 )
 def test_bad_pdfs_end_with_a_clear_message_and_keep_their_bytes(

@@ -93,8 +93,9 @@ def test_every_tab_uses_the_same_number_of_queries_whatever_its_size(
             response = reviewer_client.get(f"/filings/{subject.pk}/?tab={tab}")
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
-    # 17: the coverage line above the tabs reads the filing's documents (one query on every tab).
-    assert counts[0] == counts[1] <= 17
+    # 17: the coverage line above the tabs reads the filing's documents (one query on every tab);
+    # +3: the session is saved on every request (savepoint, update, release), for its idle timeout.
+    assert counts[0] == counts[1] <= 20
 
 
 def test_amounts_are_shown_as_printed_with_yuan_on_hover(reviewer_client, filing):
