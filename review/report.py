@@ -28,6 +28,15 @@ KIND_NAMES = {
 }
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Every row of the report goes through here: a text cell is never a live formula.
+
+    Titles, header paths, codes and labels come from the PDF, reasons from reviewers; a title
+    ``=HYPERLINK(…)`` must open as text, as it does in the table exports.
+    """
+    sheet.append([neutralise(v) for v in values])
+
+
 def _number(value: Any, unit: str) -> Decimal | None:
     return None if value is None else in_unit(Decimal(value), unit)
 
@@ -136,32 +145,30 @@ def review_report(filing: Filing) -> bytes:
         ["签批时未处理的错误", sign_off.open_errors],
         ["越过理由", sign_off.override_reason],
     ]:
-        summary.append([neutralise(v) for v in row])
+        _append(summary, row)
     findings = workbook.create_sheet("异常")
-    findings.append(["严重程度", "类别", "表", "行", "说明", "处理", "理由", "处理人"])
+    _append(findings, ["严重程度", "类别", "表", "行", "说明", "处理", "理由", "处理人"])
     for finding in filing.findings.select_related("decided_by").order_by("id"):
-        findings.append(
+        _append(
+            findings,
             [
-                neutralise(v)
-                for v in [
-                    finding.get_severity_display(),
-                    finding.anomaly_class,
-                    finding.table_kind,
-                    finding.key,
-                    finding.message,
-                    finding.get_decision_display(),
-                    finding.reason,
-                    finding.decided_by.get_username() if finding.decided_by else "",
-                ]
-            ]
+                finding.get_severity_display(),
+                finding.anomaly_class,
+                finding.table_kind,
+                finding.key,
+                finding.message,
+                finding.get_decision_display(),
+                finding.reason,
+                finding.decided_by.get_username() if finding.decided_by else "",
+            ],
         )
     for index, table in enumerate(filing_to_dict(filing)["tables"]):
         sheet = workbook.create_sheet(_sheet_title(index, table))
-        sheet.append([table["title"], f"单位：{table['unit']}"])
+        _append(sheet, [table["title"], f"单位：{table['unit']}"])
         header, rows = _rows(table)
-        sheet.append(header)
+        _append(sheet, header)
         for row in rows:
-            sheet.append([neutralise(v) for v in row])
+            _append(sheet, row)
     for sheet in workbook.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
