@@ -2,7 +2,9 @@
 
 A `budget-filing/1` document stores every amount in yuan, whatever unit the
 table was printed in.  The tolerance a rule may allow, and the way a figure is
-shown back to the reviewer, both depend on that printed unit; the unit factors
+shown back to the reviewer, both depend on that printed unit (and, for a 元
+table, on whether it was printed in whole yuan or with two decimals): a sum of
+n printed figures may be off by n printed steps, never more; the unit factors
 themselves are the contract's (`budget_filing.units`, `千元` included), the steps,
 rounding and display built on them live here.  No float ever touches an amount.
 """
@@ -65,9 +67,32 @@ def round_to(amount: Decimal, unit_step: Decimal) -> Decimal:
     return (amount / unit_step).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * unit_step
 
 
-def within_step(printed: Decimal, expected: Decimal, unit_step: Decimal) -> bool:
-    """True when a printed total/split/增减数 is off by at most one printed step."""
-    return abs(printed - expected) <= unit_step
+def printed_step(unit: str | None, values: Iterable[Decimal]) -> Decimal:
+    """The step a table was printed in, in yuan: its unit's, or 1 元 for a 元 table whose
+    amounts are all whole (`.00`): a table printed in whole yuan rounded every figure to 1 元."""
+    unit_step = step(unit)
+    if factor(unit) != 1:
+        return unit_step
+    for v in values:
+        if v != v.to_integral_value():
+            return unit_step
+    return Decimal(1)
+
+
+def parts_of(values: Iterable[Decimal | None]) -> int:
+    """How many printed figures a sum adds: blank and zero ones carry no rounding."""
+    return sum(1 for v in values if v)
+
+
+def tolerance(unit_step: Decimal, parts: int = 1) -> Decimal:
+    """How far a printed total may be from the sum of `parts` printed figures: one printed
+    step per part (each was rounded on its own), and at least one step."""
+    return unit_step * max(1, parts)
+
+
+def within_step(printed: Decimal, expected: Decimal, unit_step: Decimal, parts: int = 1) -> bool:
+    """True when a printed total/split/增减数 is off by at most one printed step per part."""
+    return abs(printed - expected) <= tolerance(unit_step, parts)
 
 
 def same_after_rounding(a: Decimal, b: Decimal, coarse_step: Decimal) -> bool:

@@ -1,10 +1,11 @@
 """Arithmetic inside one table: 增减数, splits, totals and the income/expense balance.
 
-Every comparison allows one step of the table's printed unit (SCHEMA.md:
-0.01 万元 = 100 元 in a 万元 table), because each printed figure was rounded
-on its own.  Blank cells count as zero.  Which rows a total covers is read
-from the table's own structure (codes, sections, 一、/（一） numbering and the
-words 合计/总计), never from particular labels.
+Every comparison allows one printed step per figure added (SCHEMA.md: 0.01 万元
+= 100 元 in a 万元 table; 1 元 in a table printed in whole yuan, 0.01 元 in one
+printed with two decimals), because each printed figure was rounded on its own.
+Blank cells count as zero.  Which rows a total covers is read from the table's
+own structure (codes, sections, 一、/（一） numbering, 小计/合计/总计, see
+`structure`), never from particular labels.
 """
 
 from __future__ import annotations
@@ -34,17 +35,13 @@ from budget_filing.kinds import (
 )
 from budget_filing.text import nfkc, squash
 
-from . import amounts
+from . import amounts, structure
 from .amounts import or_zero
 from .model import FUND_PARTS, Filing, Hit, Severity, Table, amount_at
 from .names import match_key
 from .registry import rule
 
 _GRAND_TOTAL = re.compile(r"合计|总计")
-_TOP_NUMBER = re.compile(r"^[一二三四五六七八九十百零〇]+[、.．]")
-_SUB_NUMBER = re.compile(r"^(?:\([一二三四五六七八九十百零〇]+\)|\d+[、.．](?!\d))")
-# "其中：…" lines pick out part of the line above; they are never summed.
-_PART_OF = re.compile(r"^其中")
 
 
 def _has_adjustment_columns(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> bool:
@@ -102,7 +99,8 @@ def check_change(filing: Filing) -> Iterator[Hit]:
                 if initial is None and adjusted is None and change is None:
                     continue
                 expected = or_zero(adjusted) - or_zero(initial)
-                if amounts.within_step(or_zero(change), expected, table.step):
+                parts = amounts.parts_of((adjusted, initial))
+                if amounts.within_step(or_zero(change), expected, table.printed_step, parts):
                     continue
                 where = f"{SPLIT_LABELS[field]}列" if field else ""
                 yield Hit(
@@ -135,7 +133,8 @@ def check_split(filing: Filing) -> Iterator[Hit]:
                 if basic is None and project is None:
                     continue
                 expected = or_zero(basic) + or_zero(project)
-                if amounts.within_step(or_zero(whole), expected, table.step):
+                parts = amounts.parts_of((basic, project))
+                if amounts.within_step(or_zero(whole), expected, table.printed_step, parts):
                     continue
                 yield Hit(
                     table.index,
@@ -165,7 +164,7 @@ def check_funds_split(filing: Filing) -> Iterator[Hit]:
             if all(v is None for v in values):
                 continue
             expected = amounts.total(values)
-            if amounts.within_step(or_zero(whole), expected, table.step):
+            if amounts.within_step(or_zero(whole), expected, table.printed_step, amounts.parts_of(values)):
                 continue
             terms = " + ".join(f"{label} {table.fmt(v)}" for (_, label), v in zip(parts, values, strict=True))
             yield Hit(
@@ -191,8 +190,13 @@ def _sum_hits(
     parts: Sequence[Mapping[str, Any]],
     fields: Sequence[str],
     what: str,
+    others: Sequence[Sequence[Mapping[str, Any]]] = (),
 ) -> Iterator[Hit]:
-    """Compare `row` with the sum of `parts` on every column set and field."""
+    """Compare `row` with the sum of `parts` on every column set and field.
+
+    `others` are further readings of which rows the total covers (`structure.Check`):
+    the total is right when any of them adds up; the message names `parts`.
+    """
     for col in COLUMN_SETS:
         for field in fields:
             path = _path(col, field)
@@ -201,7 +205,13 @@ def _sum_hits(
             if printed is None and all(v is None for v in values):
                 continue
             expected = amounts.total(values)
-            if amounts.within_step(or_zero(printed), expected, table.step):
+            step = table.printed_step
+            if amounts.within_step(or_zero(printed), expected, step, amounts.parts_of(values)):
+                continue
+            if any(
+                amounts.within_step(or_zero(printed), amounts.total(vs), step, amounts.parts_of(vs))
+                for vs in ([_cell(p, path) for p in reading] for reading in others)
+            ):
                 continue
             name = COLUMN_SET_LABELS[col] + (SPLIT_LABELS[field] if field else "")
             yield Hit(
@@ -322,92 +332,65 @@ def _summary_sides(table: Table) -> dict[str, list[int]]:
     return sides
 
 
-def _summary_structure(
-    rows: Sequence[Mapping[str, Any]], indices: Sequence[int]
-) -> tuple[list[tuple[int, list[int]]], int | None, list[int]]:
-    """(total rows with what they cover, the 总计 row, rows added to reach it).
-
-    `本年收入合计` covers the numbered lines above it; a numbered line with
-    `（一）` lines under it covers those; `收入总计` is the 合计 plus the
-    unnumbered lines between them (上年结转 ...).
-    """
-    checks: list[tuple[int, list[int]]] = []
-    top: list[int] = []
-    subtotal: int | None = None
-    after: list[int] = []
-    grand: int | None = None
-    parent: int | None = None
-    subs: dict[int, list[int]] = {}
-    for i in indices:
-        label = nfkc(rows[i].get("label"))
-        if "总计" in label:
-            grand = i
-            break
-        if "合计" in label:
-            subtotal = i
-            parent = None
-            continue
-        if _PART_OF.match(label):
-            continue
-        if _SUB_NUMBER.match(label) and parent is not None:
-            subs.setdefault(parent, []).append(i)
-            continue
-        if subtotal is None:
-            top.append(i)
-            parent = i if _TOP_NUMBER.match(label) else None
-        else:
-            after.append(i)
-    checks.extend((p, s) for p, s in subs.items())
-    if subtotal is not None and top:
-        checks.append((subtotal, top))
-    if grand is None:
-        return checks, None, []
-    covered = ([subtotal] if subtotal is not None else top) + after
-    return checks, grand, covered
+def _label(row: Mapping[str, Any]) -> object:
+    return row.get("label")
 
 
 @rule(
     "arith.summary_sum",
     "sum_mismatch",
     Severity.ERROR,
-    "收支总表：本年收入/支出合计 = 各编号行之和，总计 = 合计 + 结转等行",
+    "收支总表：小计/合计 = 所列各行之和（编号、小计与结转等行），总计 = 合计 + 结转等行",
 )
 def check_summary_sum(filing: Filing) -> Iterator[Hit]:
     for table in filing.of_kind(SUMMARY):
         rows = table.rows
         for indices in _summary_sides(table).values():
-            checks, grand, covered = _summary_structure(rows, indices)
-            if grand is not None and covered:
-                checks.append((grand, covered))
-            for total_index, parts in checks:
+            for check in structure.block_checks(rows, indices, _label):
+                first, *others = check.readings
                 yield from _sum_hits(
                     table,
-                    _row_key(table, rows[total_index]),
-                    total_index,
-                    rows[total_index],
-                    [rows[j] for j in parts],
+                    _row_key(table, rows[check.total]),
+                    check.total,
+                    rows[check.total],
+                    [rows[j] for j in first],
                     ("",),
                     "所列收支行",
+                    [[rows[j] for j in reading] for reading in others],
                 )
+
+
+# The word of a grand total: both sides must close with the same one to be compared.
+TOTAL_WORDS = {1: "小计", 2: "合计", 3: "合计", 4: "总计", 5: "总计"}
+
+
+def side_grands(table: Table) -> dict[str, int]:
+    """Each side's closing total (its highest 合计/总计 line), by side."""
+    grands: dict[str, tuple[int, int]] = {}
+    for side, indices in _summary_sides(table).items():
+        found = structure.grand_total(table.rows, indices, _label)
+        if found is not None:
+            grands[side] = found
+    if INCOME not in grands or EXPENSE not in grands:
+        return {}
+    if TOTAL_WORDS[grands[INCOME][1]] != TOTAL_WORDS[grands[EXPENSE][1]] or grands[INCOME][1] < 2:
+        return {}
+    return {side: row for side, (row, _) in grands.items()}
 
 
 @rule("arith.balance", "balance_mismatch", Severity.ERROR, "收入总计 = 支出总计")
 def check_balance(filing: Filing) -> Iterator[Hit]:
     for table in filing.of_kind(SUMMARY):
         rows = table.rows
-        grands: dict[str, int] = {}
-        for side, indices in _summary_sides(table).items():
-            _, grand, _ = _summary_structure(rows, indices)
-            if grand is not None:
-                grands[side] = grand
-        if INCOME not in grands or EXPENSE not in grands:
+        grands = side_grands(table)
+        if not grands:
             continue
         inc, exp = rows[grands[INCOME]], rows[grands[EXPENSE]]
         for col in COLUMN_SETS:
             a, b = _cell(inc, col), _cell(exp, col)
             if a is None and b is None:
                 continue
-            if amounts.within_step(or_zero(a), or_zero(b), table.step):
+            if amounts.within_step(or_zero(a), or_zero(b), table.printed_step):
                 continue
             yield Hit(
                 table.index,

@@ -7,6 +7,7 @@ on it, so a rule cannot report under somebody else's id by mistake.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,7 @@ from budget_filing.kinds import (
     DEPARTMENT_PERFORMANCE,
     FISCAL,
     FUND_LABELS,
+    GRID,
     NON_FISCAL,
     OTHER_FUNDS,
     PROJECT_PART,
@@ -139,6 +141,20 @@ class Table:
         return amounts.step(self.unit)
 
     @property
+    def role(self) -> str:
+        return str(self.data.get("role") or "")
+
+    @property
+    def finding_kind(self) -> str:
+        """What a finding on this table names as its table: the kind, `grid:<role>` for a grid."""
+        return f"{GRID}:{self.role}" if self.kind == GRID else self.kind
+
+    @cached_property
+    def printed_step(self) -> Decimal:
+        """The step the table was printed in: its unit's, or 1 元 when every amount is whole."""
+        return amounts.printed_step(self.unit, _amounts_in(self.data.get("rows") or self.data.get("funds")))
+
+    @property
     def rows(self) -> list[Mapping[str, Any]]:
         rows = self.data.get("rows")
         return [r for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
@@ -181,6 +197,24 @@ class Filing:
 
     def first(self, kind: str) -> Table | None:
         return next(self.of_kind(kind), None)
+
+
+# An amount as the format writes it (SCHEMA.md: yuan, two places); text columns are no amounts.
+AMOUNT_TEXT = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def _amounts_in(obj: Any) -> Iterator[Decimal]:
+    """Every amount string anywhere under `obj` (rows, their column sets, a grid's values)."""
+    if isinstance(obj, str):
+        if AMOUNT_TEXT.match(obj):
+            yield Decimal(obj)
+    elif isinstance(obj, Mapping):
+        for key, value in obj.items():
+            if key not in ("bbox", "page", "code"):
+                yield from _amounts_in(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _amounts_in(value)
 
 
 def dig(obj: Any, path: str) -> Any:

@@ -48,7 +48,8 @@ class Rule:
     check: Check
 
     def run(self, filing: Filing) -> list[Finding]:
-        kinds = {t.index: t.kind for t in filing.tables}
+        # a grid's findings name it `grid:<role>` (SCHEMA.md)
+        kinds = {t.index: t.finding_kind for t in filing.tables}
         return [
             Finding(
                 rule_id=self.rule_id,

@@ -33,3 +33,19 @@ def test_match_key_sees_through_print_forms_only() -> None:
     assert match_key("“三支一扶” 人员补助资金") == match_key('"三支一扶"人员补助资金')
     assert match_key("预估资金项目") != match_key("预估资金")
     assert match_key("96567人才服务热线") == "96567人才服务热线"
+
+
+def test_a_table_printed_in_whole_yuan_has_a_one_yuan_step() -> None:
+    whole = [Decimal("94995790.00"), Decimal("77381546.00")]
+    assert amounts.printed_step("元", whole) == Decimal(1)
+    assert amounts.printed_step("元", [*whole, Decimal("0.50")]) == Decimal("0.01")
+    assert amounts.printed_step("万元", whole) == Decimal("100.00")
+
+
+def test_tolerance_is_one_step_per_part_and_at_least_one() -> None:
+    assert amounts.parts_of([Decimal(1), None, Decimal(0), Decimal(2)]) == 2
+    assert amounts.tolerance(Decimal(1), 0) == Decimal(1)
+    assert amounts.tolerance(Decimal(100), 3) == Decimal(300)
+    # 94,995,790 against 77,381,546 + 17,614,243: off by 1 元 over two parts.
+    assert amounts.within_step(Decimal(94995790), Decimal(77381546 + 17614243), Decimal(1), 2)
+    assert not amounts.within_step(Decimal(94995792), Decimal(77381546 + 17614243), Decimal(1), 1)

@@ -39,29 +39,41 @@ def test_change_mismatch_in_a_wan_yuan_table_names_printed_and_expected() -> Non
     assert f.severity == "error"
 
 
-def test_change_within_one_step_of_the_printed_unit_is_rounding() -> None:
-    # 100 元 is one step (0.01 万元) in a 万元 table; 101 元 is not.
-    ok = filing(project_list(item("甲", 7233100, 9534400, 2301400)))
-    bad = filing(project_list(item("甲", 7233100, 9534400, 2301401)))
+def test_change_within_one_step_per_part_of_the_printed_unit_is_rounding() -> None:
+    # 100 元 is one step (0.01 万元) in a 万元 table; 增减数 is worked from two printed
+    # figures, so 200 元 is rounding and 201 元 is not.
+    ok = filing(project_list(item("甲", 7233100, 9534400, 2301500)))
+    bad = filing(project_list(item("甲", 7233100, 9534400, 2301501)))
     assert keys(ok, "arith.change") == []
     assert keys(bad, "arith.change") == ["甲"]
 
 
 def test_change_step_follows_the_unit_field() -> None:
-    # The same 1-元 gap is rounding in 万元 but an error in a 元 table.
-    wan = filing(project_list(item("甲", 100, 200, 101), unit="万元"))
-    yuan = filing(project_list(item("甲", 100, 200, 101), unit="元"))
+    # The same 3-元 gap is rounding in 万元 but an error in a 元 table, even one in whole yuan.
+    wan = filing(project_list(item("甲", 100, 200, 103), unit="万元"))
+    yuan = filing(project_list(item("甲", 100, 200, 103), unit="元"))
     assert keys(wan, "arith.change") == []
     assert keys(yuan, "arith.change") == ["甲"]
 
 
-def test_a_thousand_yuan_table_allows_ten_yuan_and_shows_its_unit() -> None:
-    # One step of 千元 is 10 元: a gap of 10 is rounding, 11 is an error, shown in 千元.
-    ok = filing(project_list(item("甲", 1000, 2000, 1010), unit="千元"))
-    bad = filing(project_list(item("甲", 1000, 2000, 1011), unit="千元"))
+def test_a_whole_yuan_table_allows_one_yuan_per_part_a_two_decimal_one_a_cent() -> None:
+    # Printed in whole yuan (every amount .00): each figure was rounded to 1 元.
+    whole = filing(project_list(item("甲", 100, 200, 102), unit="元"))
+    assert keys(whole, "arith.change") == []
+    # Printed with two decimals: 0.01 元 per figure, so 0.02 is rounding and 0.03 is not.
+    cents_ok = filing(project_list(item("甲", "100.50", 200, "99.52"), unit="元"))
+    cents_bad = filing(project_list(item("甲", "100.50", 200, "99.53"), unit="元"))
+    assert keys(cents_ok, "arith.change") == []
+    assert keys(cents_bad, "arith.change") == ["甲"]
+
+
+def test_a_thousand_yuan_table_allows_ten_yuan_a_part_and_shows_its_unit() -> None:
+    # One step of 千元 is 10 元, two parts: a gap of 20 is rounding, 21 is an error, shown in 千元.
+    ok = filing(project_list(item("甲", 1000, 2000, 1020), unit="千元"))
+    bad = filing(project_list(item("甲", 1000, 2000, 1021), unit="千元"))
     assert keys(ok, "arith.change") == []
     [f] = findings(bad, "arith.change")
-    assert "1.011 千元" in f.message and f.expected == Decimal("1000.00")
+    assert "1.021 千元" in f.message and f.expected == Decimal("1000.00")
 
 
 def test_change_blank_counts_as_zero() -> None:
@@ -77,8 +89,8 @@ def test_change_blank_counts_as_zero() -> None:
 
 def test_change_on_functional_rows_per_column_and_summary_rows() -> None:
     doc = filing(
-        functional(fn_row("2080101", "行政运行", (100, 100, None), (150, 140, 10), (50, 40, 11))),
-        summary(("income", "一、一般公共预算财政拨款收入", 100, 150, 49)),
+        functional(fn_row("2080101", "行政运行", (100, 100, None), (150, 140, 10), (50, 40, 13))),
+        summary(("income", "一、一般公共预算财政拨款收入", 100, 150, 47)),
     )
     found = findings(doc, "arith.change")
     assert {(f.table_kind, f.key) for f in found} == {
@@ -102,7 +114,7 @@ def test_split_total_must_equal_basic_plus_project() -> None:
     doc = filing(
         functional(
             fn_row("205", "教育支出", (300, 100, 200), (300, 100, 200), (0, 0, 0)),
-            fn_row("20503", "职业教育", (301, 100, 200), (300, 100, 200), (0, 0, 0)),
+            fn_row("20503", "职业教育", (303, 100, 200), (300, 100, 200), (0, 0, 0)),
         )
     )
     [f] = findings(doc, "arith.split")
