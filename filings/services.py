@@ -529,18 +529,21 @@ def filing_correct_department(*, filing: Filing, department: str, user: Any) -> 
     if not name:
         raise FactsRefused("请填写部门名称。")
     with transaction.atomic():
+        old = Filing.objects.select_related("department").get(pk=filing.pk).department
+        target, _ = Department.objects.get_or_create(name=name)
+        # Serialises version numbering in both departments (as _filing_for does), in id order
+        # so that two moves in opposite directions cannot deadlock; and the departments before
+        # the filing, the order in which a parse attaching a document takes them, for the same reason.
+        list(Department.objects.select_for_update().filter(pk__in=[old.pk, target.pk]).order_by("pk"))
         filing = Filing.objects.select_for_update().select_related("department").get(pk=filing.pk)
         if not filing_facts_editable_by(user=user, filing=filing):
             raise PermissionDenied("只有上传人或管理员可以更正部门。")
         if filing.is_read_only:
             raise FactsRefused("该预算文件已签批，不能再更正部门。")
-        old = filing.department
+        if filing.department_id != old.pk:
+            raise FactsRefused("该预算文件的部门刚被他人更正，请刷新后再试。")
         if name == old.name:
             raise FactsRefused("填写的部门与当前部门相同。")
-        target, _ = Department.objects.get_or_create(name=name)
-        # Serialises version numbering in both departments (as _filing_for does), in id order
-        # so that two moves in opposite directions cannot deadlock.
-        list(Department.objects.select_for_update().filter(pk__in=[old.pk, target.pk]).order_by("pk"))
         latest = (
             Filing.objects.filter(department=target, year=filing.year, stage=filing.stage)
             .order_by("-version")

@@ -1,5 +1,5 @@
-"""Signal receivers: a stored parse is checked by the rules as soon as it is committed, and a
-re-parse's rewritten tables keep the flags reviewers put on them.
+"""Signal receivers: a stored parse is checked by the rules in the transaction that stores it,
+and a re-parse's rewritten tables keep the flags reviewers put on them.
 
 The rules take milliseconds, so they run right there in the worker that parsed the
 filing, with nothing to lose between two tasks; ``manage.py check_filing`` re-runs them.
@@ -50,13 +50,17 @@ def flags_follow_their_table(
 
 @receiver(filing_parsed)
 def check_after_parse(sender: Any, filing: Any, **kwargs: Any) -> None:
+    """Run the rules in the transaction that stored the parse, under its lock on the filing.
+
+    Not on commit: a sign-off waiting for that lock would otherwise count the open errors
+    before the joining document's findings exist.
+    """
     from .services import filing_check
 
-    def check() -> None:
-        try:
+    try:
+        # A savepoint: rules that fail roll back only their own writes.
+        with transaction.atomic():
             filing_check(filing=filing)
-        except Exception:
-            # The parse itself is stored and stays good; the findings can be re-run.
-            logger.exception("rules failed on filing %s; run manage.py check_filing %s", filing.pk, filing.pk)
-
-    transaction.on_commit(check)
+    except Exception:
+        # The parse itself is stored and stays good; the findings can be re-run.
+        logger.exception("rules failed on filing %s; run manage.py check_filing %s", filing.pk, filing.pk)

@@ -49,13 +49,17 @@ def _inherited_decisions(filing: Filing) -> dict[str, Finding]:
 def filing_check(*, filing: Filing) -> list[Finding]:
     """Run every rule on the stored filing; replace its findings, keeping decisions still in place.
 
-    Runs for signed-off filings too (after the rules change), but their decisions stay as signed.
+    A signed-off filing keeps the findings and decisions it was signed with (changed rules
+    apply to its next version): its findings are returned as they are.
     """
     tables = filing_tables(filing)
     found = run_rules(filing_to_dict(filing, tables=tables))
     with transaction.atomic():
-        # Lock the filing so two runs for it cannot interleave their delete and insert.
-        Filing.objects.select_for_update().filter(pk=filing.pk).first()
+        # Lock the filing so two runs for it cannot interleave their delete and insert, and so
+        # that a sign-off cannot come between the status read here and the findings written.
+        locked = Filing.objects.select_for_update().filter(pk=filing.pk).first()
+        if locked is not None and locked.is_read_only:
+            return list(Finding.objects.filter(filing=filing))
         decided = {
             f.place: f for f in Finding.objects.filter(filing=filing).exclude(decision=Finding.Decision.OPEN)
         }

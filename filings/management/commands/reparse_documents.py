@@ -3,7 +3,9 @@
 After the parser improves, ``--outdated`` re-queues every document read by an older parser
 version (``bin/run`` does this on start); ``--needs-details`` those still waiting for a
 department, year or stage the parser could not read. A re-parse replaces the document's rows;
-facts given by hand are kept, so it never undoes them (see ``document_store_parse``).
+facts given by hand are kept, so it never undoes them (see ``document_store_parse``). A signed
+filing is never rewritten: the re-parse of one of its documents goes into a new version, and the
+flags, comments and decisions of a filing re-parsed in place stay.
 """
 
 from __future__ import annotations
