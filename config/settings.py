@@ -218,7 +218,7 @@ UPLOAD_QUOTA_PER_USER_BYTES = env_int("UPLOAD_QUOTA_PER_USER_BYTES", 5 * 1024 * 
 UPLOAD_QUOTA_TOTAL_BYTES = env_int("UPLOAD_QUOTA_TOTAL_BYTES", 50 * 1024 * 1024 * 1024)
 # Before a PDF is stored, a child process must open it (header, cross-reference table, a page)
 # within these limits (filings/pdf_child.py); page images are rendered by one likewise.
-PDF_CHECK_SECONDS = float(os.environ.get("PDF_CHECK_SECONDS") or 15)
+PDF_CHECK_SECONDS = float(os.environ.get("PDF_CHECK_SECONDS") or 5)
 PDF_CHECK_MEMORY_MB = env_int("PDF_CHECK_MEMORY_MB", 1024)
 PAGE_RENDER_SECONDS = float(os.environ.get("PAGE_RENDER_SECONDS") or 20)
 PAGE_RENDER_MEMORY_MB = env_int("PAGE_RENDER_MEMORY_MB", 1024)
