@@ -33,6 +33,7 @@ from .models import (
 )
 from .models.tables import FUND_PARTS, TableKind
 from .parsing import parse_indicator_value
+from .selectors import filing_documents
 
 SIDES = TARGET_SIDES
 SPLIT = SPLITS
@@ -369,8 +370,11 @@ def filing_tables(filing: Filing) -> list[ParsedTable]:
     return tables
 
 
-def filing_to_dict(filing: Filing, tables: list[ParsedTable] | None = None) -> dict[str, Any]:
-    """``tables`` may be passed when the caller needs the same ParsedTable objects (by index)."""
+def filing_to_dict(
+    filing: Filing, tables: list[ParsedTable] | None = None, *, narrative: bool = True
+) -> dict[str, Any]:
+    """``tables`` may be passed when the caller needs the same ParsedTable objects (by index);
+    ``narrative=False`` leaves out the 说明 (one query) where only the tables are wanted."""
     if tables is None:
         tables = filing_tables(filing)
     return {
@@ -379,4 +383,11 @@ def filing_to_dict(filing: Filing, tables: list[ParsedTable] | None = None) -> d
         "year": filing.year,
         "stage": filing.stage,
         "tables": [_table_dict(table) for table in tables],
+        **({"narrative": filing_narrative(filing)} if narrative else {}),
     }
+
+
+def filing_narrative(filing: Filing) -> list[dict[str, Any]]:
+    """The 说明 of the filing's documents, in document order (the order of their tables)."""
+    documents = filing_documents(filing).order_by("uploaded_at", "id").only("narrative")
+    return [p for d in documents for p in (d.narrative or []) if isinstance(p, dict)]

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from filings.models import Filing, ParsedTable
+from filings.models import Document, Filing, ParsedTable
 
 
 class Severity(models.TextChoices):
@@ -67,6 +67,12 @@ class Finding(models.Model):
     key = models.CharField(_("行"), max_length=500)
     row_position = models.PositiveIntegerField(_("行序号"), null=True, blank=True)
     cells = ArrayField(models.CharField(max_length=60), verbose_name=_("单元格"), default=list)
+    # A finding in the 说明 stands on no table: on its document's page, the paragraph boxed.
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("文档")
+    )
+    page = models.PositiveIntegerField(_("页"), null=True, blank=True)
+    bbox = models.JSONField(_("位置框"), null=True, blank=True)
     message = models.TextField(_("说明"))
     printed = models.CharField(_("印刷值"), max_length=300, blank=True)
     expected = models.CharField(_("应为"), max_length=300, blank=True)

@@ -46,6 +46,31 @@ def _inherited_decisions(filing: Filing) -> dict[str, Finding]:
     }
 
 
+def _box_key(page: Any, bbox: Any) -> tuple[Any, ...]:
+    try:
+        return (int(page), *(round(float(v), 2) for v in bbox or ()))
+    except (TypeError, ValueError):
+        return ()
+
+
+def _narrative_documents(filing: Filing) -> dict[tuple[Any, ...], int]:
+    """Which document printed each paragraph of the 说明, by page and box; () is the first that has one."""
+    where: dict[tuple[Any, ...], int] = {}
+    documents = filing_documents(filing).order_by("uploaded_at", "id").values_list("id", "narrative")
+    for document_id, paragraphs in documents:
+        for paragraph in paragraphs or []:
+            if isinstance(paragraph, dict):
+                where.setdefault(_box_key(paragraph.get("page"), paragraph.get("bbox")), document_id)
+                where.setdefault((), document_id)
+    return where
+
+
+def _where_printed(finding: RuleFinding, printed_in: dict[tuple[Any, ...], int]) -> int | None:
+    if finding.page is None:
+        return None
+    return printed_in.get(_box_key(finding.page, finding.bbox), printed_in.get(()))
+
+
 def filing_check(*, filing: Filing) -> list[Finding]:
     """Run every rule on the stored filing; replace its findings, keeping decisions still in place.
 
@@ -53,7 +78,9 @@ def filing_check(*, filing: Filing) -> list[Finding]:
     apply to its next version): its findings are returned as they are.
     """
     tables = filing_tables(filing)
-    found = run_rules(filing_to_dict(filing, tables=tables))
+    doc = filing_to_dict(filing, tables=tables)
+    found = run_rules(doc)
+    printed_in = _narrative_documents(filing) if any(f.page is not None for f in found) else {}
     with transaction.atomic():
         # Lock the filing so two runs for it cannot interleave their delete and insert, and so
         # that a sign-off cannot come between the status read here and the findings written.
@@ -80,8 +107,12 @@ def filing_check(*, filing: Filing) -> list[Finding]:
                 Finding(
                     filing=filing,
                     table=tables[rule_finding.table_index]
-                    if rule_finding.table_index < len(tables)
+                    if 0 <= rule_finding.table_index < len(tables)
                     else None,
+                    # a finding in the 说明 stands on its document's page, the paragraph boxed
+                    document_id=_where_printed(rule_finding, printed_in),
+                    page=rule_finding.page,
+                    bbox=None if rule_finding.bbox is None else list(rule_finding.bbox),
                     rule_id=rule_finding.rule_id,
                     anomaly_class=rule_finding.anomaly_class,
                     severity=str(rule_finding.severity),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("filings/<int:pk>/", views.filing_detail, name="filing"),
     path("filings/<int:pk>/source/<int:table_id>/<int:row>/", views.source, name="source"),
     path("filings/<int:pk>/unread/<int:document_id>/<int:index>/", views.unread_source, name="unread_source"),
+    path("filings/<int:pk>/narrative/<int:finding_id>/", views.narrative_source, name="narrative_source"),
     path("filings/<int:pk>/pages/<int:document_id>/<int:page>.png", views.page_png, name="page_image"),
     path("filings/<int:pk>/start/", views.start_review, name="start_review"),
     path("filings/<int:pk>/flags/", views.flag_row, name="flag_row"),

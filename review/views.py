@@ -24,6 +24,7 @@ from budget_filing.kinds import GRID, KIND_LABELS, ROLE_LABELS
 from filings.interchange import filing_to_dict
 from filings.models import Department, ParsedTable
 from filings.models.tables import TableKind
+from filings.selectors import filing_documents
 
 from . import compare, selectors, services
 from .access import can_review, filings_visible_to, is_admin, tables_uploaded_by
@@ -226,12 +227,12 @@ def _threads(filing: Any) -> dict[str, list[Comment]]:
 
 
 def _comparison(filing: Any) -> dict[str, Any]:
-    doc = filing_to_dict(filing)
+    doc = filing_to_dict(filing, narrative=False)  # the comparisons are of tables only
     context: dict[str, Any] = {"classes": compare.function_classes(doc), "projects": compare.projects(doc)}
     previous = selectors.previous_year_filing(filing)
     if previous is not None:
         context["previous_year"] = previous
-        context["year_over_year"] = compare.year_over_year(filing_to_dict(previous), doc)
+        context["year_over_year"] = compare.year_over_year(filing_to_dict(previous, narrative=False), doc)
     return context
 
 
@@ -267,6 +268,19 @@ def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -
         page,
         region.get("bbox"),
         {"heading": f"未读取的{what}", "record": region.get("text") or ""},
+    )
+
+
+@require_GET
+def narrative_source(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
+    """The page of a finding in the 说明, its paragraph boxed."""
+    filing = selectors.visible_filing(request.user, pk)
+    finding = get_object_or_404(Finding, pk=finding_id, filing=filing, page__isnull=False)
+    document = finding.document or filing_documents(filing).order_by("uploaded_at", "id").first()
+    if document is None:
+        raise Http404("原文件不存在")
+    return _source_page(
+        request, filing, document, finding.page, finding.bbox, {"heading": "说明", "record": finding.message}
     )
 
 

@@ -152,6 +152,9 @@ class Document(models.Model):
     # What the parser could not read: {"tables": n, "unread": [{page, bbox, what, text}]}.
     # Empty means not recorded (an older parser), which is unknown, never "all read".
     coverage = models.JSONField(_("读取范围"), default=dict, blank=True)
+    # The 说明 as read: paragraphs {page, text, bbox} (filings/parsing/narrative.py), which the
+    # rules check against the tables (filing_to_dict gives them to the rules as "narrative").
+    narrative = models.JSONField(_("说明"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("解析次数"), default=0)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
     queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
