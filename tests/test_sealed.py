@@ -90,6 +90,41 @@ def test_reparse_outdated_of_a_signed_filing_makes_a_new_version_and_leaves_the_
     assert document.filing_id == newer.pk
 
 
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_requeue_in_the_admin_of_a_signed_filing_leaves_it_as_signed(
+    celery_worker, clerk_client, admin_user, make_reviewer, client, wait_for
+):
+    clerk_client.post("/upload/", {"files": [SimpleUploadedFile("毕节.pdf", SAMPLE.read_bytes())]})
+    wait_for(lambda: Document.objects.filter(status=Document.Status.PARSED).exists(), what="the parse")
+    document = Document.objects.get()
+    signed = document.filing
+    reviewer = make_reviewer("sealer", signed.department)
+    wait_for(lambda: signed.findings.exists(), what="the rules")
+    flag = flag_create(
+        filing=signed,
+        table=signed.tables.first(),
+        row_position=None,
+        row_label="",
+        note="整表",
+        user=reviewer,
+    )
+    sign(signed, reviewer)
+    tables = set(signed.tables.values_list("pk", flat=True))
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/filings/document/",
+        {"action": "requeue_documents", "_selected_action": [document.pk]},
+        follow=True,
+    )
+    assert "已重新排队 1 个文档" in response.content.decode()
+    wait_for(lambda: Filing.objects.filter(previous=signed).exists(), what="the new version")
+    wait_for(lambda: Document.objects.filter(pk=document.pk, attempts=2).exclude(status="parsing").exists())
+    assert set(signed.tables.values_list("pk", flat=True)) == tables
+    assert Flag.objects.filter(pk=flag.pk, table__filing=signed).exists()
+    assert Filing.objects.get(pk=signed.pk).status == Filing.Status.SIGNED_OFF
+
+
 @pytest.mark.django_db
 def test_reparse_in_place_keeps_flags_comments_and_decisions(
     corpus_parse, reviewer, django_capture_on_commit_callbacks
