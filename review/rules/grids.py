@@ -17,6 +17,7 @@ differ from its parts by one printed step per part (`amounts.tolerance`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,9 @@ from .model import AMOUNT_TEXT, Filing, Hit, Severity, Table
 from .registry import rule
 
 _TOTAL_WORDS = ("合计", "小计", "总计")
+# Columns a “三公” table prints beside the “三公” 经费 (SCHEMA.md): inside its 合计 in some
+# layouts (江苏: 合计 = “三公” + 会议费 + 培训费), outside it in others.
+_BESIDE = re.compile(r"机关运行经费|会议费|培训费")
 
 
 def grids(filing: Filing) -> Iterator[Table]:
@@ -231,6 +235,14 @@ def check_column_sums(filing: Filing) -> Iterator[Hit]:
                 if printed is None and all(v is None for v in values):
                     continue
                 if _sum_ok(printed, values, table.printed_step):
+                    continue
+                beside = [v for p, v in zip(parts, values, strict=True) if not _BESIDE.search(p)]
+                if (
+                    len(beside) < len(values)
+                    and not _BESIDE.search(col)
+                    and _sum_ok(printed, beside, table.printed_step)
+                ):
+                    # 会议费 / 培训费 / 机关运行经费 printed beside the “三公” 经费, not in their 合计
                     continue
                 expected = amounts.total(values)
                 terms = " + ".join(

@@ -127,7 +127,7 @@ class Summary:
         """The side's totals, highest first (收入总计, then 本年收入合计 …)."""
         indices = self.sides.get(side, [])
         found = [(structure.total_rank(_label(self.rows[i])), i) for i in indices]
-        found = [(r, i) for r, i in found if r >= 2 and not structure.group_of(_label(self.rows[i]))]
+        found = [(r, i) for r, i in found if r and not structure.group_of(_label(self.rows[i]))]
         found.sort(key=lambda ri: -ri[0])
         return [self.print_at(i, "总计") for _, i in found]
 

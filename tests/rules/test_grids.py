@@ -346,3 +346,26 @@ def test_grid_findings_are_named_by_role_in_the_report() -> None:
     assert ("sum_mismatch", "grid:economic_basic", "合计") in {
         (a["class"], a["table"], a["key"]) for a in report["anomalies"]
     }
+
+
+def test_columns_printed_beside_the_three_public_may_be_in_or_out_of_its_total() -> None:
+    cols = [
+        "合计",
+        "因公出国(境)费",
+        "公务接待费",
+        "公务用车购置及运行费/小计",
+        "公务用车购置及运行费/运行费",
+        "机关运行经费",
+    ]
+    outside = filing(
+        grid("three_public", cols, row(None, 30000, 10000, 5000, 15000, 15000, 990000), unit="万元")
+    )
+    assert findings(outside, "grid.column_sum") == []
+    inside = filing(
+        grid("three_public", cols, row(None, 1020000, 10000, 5000, 15000, 15000, 990000), unit="万元")
+    )
+    assert findings(inside, "grid.column_sum") == []
+    wrong = filing(
+        grid("three_public", cols, row(None, 40000, 10000, 5000, 15000, 15000, 990000), unit="万元")
+    )
+    assert len(findings(wrong, "grid.column_sum")) == 1
