@@ -128,6 +128,10 @@ def _bbox(value: Any) -> tuple[float, ...] | None:
 
 
 def _paragraphs(filing: Filing) -> list[Para]:
+    return _memo(filing, "paragraphs", _build_paragraphs)  # type: ignore[no-any-return]
+
+
+def _build_paragraphs(filing: Filing) -> list[Para]:
     raw = filing.doc.get("narrative")
     if not isinstance(raw, list):
         return []
@@ -253,10 +257,8 @@ class Cell:
     side: str | None
     column: str
     value: Decimal
-
-    @property
-    def title(self) -> str:
-        return squash(self.table.data.get("title"))
+    title: str
+    role: str
 
 
 def _row_values(table: Table, row: Mapping[str, Any]) -> dict[str, Decimal]:
@@ -281,15 +283,28 @@ def _row_values(table: Table, row: Mapping[str, Any]) -> dict[str, Decimal]:
     return out
 
 
+def _memo(filing: Filing, name: str, build: Callable[[Filing], Any]) -> Any:
+    """What several narrative rules need, built once per run (the Filing lives for one run)."""
+    store = filing.__dict__.setdefault("_narrative_memo", {})
+    if name not in store:
+        store[name] = build(filing)
+    return store[name]
+
+
 def _cells(filing: Filing) -> list[Cell]:
+    return _memo(filing, "cells", _build_cells)  # type: ignore[no-any-return]
+
+
+def _build_cells(filing: Filing) -> list[Cell]:
     cells: list[Cell] = []
     for table in filing.tables:
+        title, role = squash(table.data.get("title")), str(table.data.get("role") or "")
         for i, row in enumerate(table.rows):
             label = match_key(row.get("label") if table.kind != FUNCTIONAL else row.get("name"))
             code = squash(row.get("code"))
             side = row.get("side") if isinstance(row.get("side"), str) else None
             for col, value in _row_values(table, row).items():
-                cells.append(Cell(table, i, label, code, side, squash(col), value))
+                cells.append(Cell(table, i, label, code, side, squash(col), value, title, role))
     return cells
 
 
@@ -297,33 +312,23 @@ _TOTAL_ROW = re.compile(r"^(?:合计|总计|本年收入合计|本年支出合�
 _FIRST_COL = re.compile(r"(?:^|/)(?:合计|金额|预算数|决算数|本年收入合计|本年支出合计)$")
 
 
-def _role(t: Table) -> str:
-    return str(t.data.get("role") or "")
+def _is_fiscal_summary(c: Cell) -> bool:
+    return c.role == FISCAL_SUMMARY or bool(re.search(r"财政拨款收(?:入)?支(?:出)?", c.title))
 
 
-def _title(t: Table) -> str:
-    return squash(t.data.get("title"))
-
-
-def _is_fiscal_summary(t: Table) -> bool:
-    return _role(t) == FISCAL_SUMMARY or bool(re.search(r"财政拨款收(?:入)?支(?:出)?", _title(t)))
-
-
-def _is_general_functional(t: Table) -> bool:
+def _is_general_functional(c: Cell) -> bool:
     """一般公共预算(财政拨款)支出 by function: the typed table or a 决算's 一般公共预算财政拨款支出决算表."""
-    if t.kind == FUNCTIONAL:
+    if c.table.kind == FUNCTIONAL:
         return True
-    title = _title(t)
-    return _role(t) == FINAL_ACCOUNTS and "一般公共预算" in title and "基本支出" not in title
+    return c.role == FINAL_ACCOUNTS and "一般公共预算" in c.title and "基本支出" not in c.title
 
 
-def _is_economic(t: Table) -> bool:
-    title = _title(t)
-    return _role(t) == ECONOMIC_BASIC or (_role(t) == FINAL_ACCOUNTS and "基本支出" in title)
+def _is_economic(c: Cell) -> bool:
+    return c.role == ECONOMIC_BASIC or (c.role == FINAL_ACCOUNTS and "基本支出" in c.title)
 
 
-def _is_three_public(t: Table) -> bool:
-    return _role(t) == THREE_PUBLIC or "三公" in _title(t)
+def _is_three_public(c: Cell) -> bool:
+    return c.role == THREE_PUBLIC or "三公" in c.title
 
 
 # A subject is what a figure counts; each has the table cells that can hold it.
@@ -339,29 +344,29 @@ def _total_first(c: Cell) -> bool:
 
 
 def _income_total(c: Cell) -> bool:
-    if c.side == EXPENSE or _is_fiscal_summary(c.table):
+    if c.side == EXPENSE or _is_fiscal_summary(c):
         return False
     if c.table.kind == SUMMARY or c.side == INCOME:
         return bool(re.match(r"^(?:收入总计|本年收入合计|本年收入|收入合计)$", c.label))
-    return (_role(c.table) == INCOME_SOURCES or "收入" in _title(c.table)) and _total_first(c)
+    return (c.role == INCOME_SOURCES or "收入" in c.title) and _total_first(c)
 
 
 def _expense_total(c: Cell) -> bool:
-    if c.side == INCOME or _is_fiscal_summary(c.table):
+    if c.side == INCOME or _is_fiscal_summary(c):
         return False
     if c.table.kind == SUMMARY or c.side == EXPENSE:
         return bool(re.match(r"^(?:支出总计|本年支出合计|本年支出|支出合计)$", c.label))
-    if _role(c.table) == EXPENSE_SPLIT or re.match(r"^\d*年?(?:部门)?支出(?:预算|决算)", _title(c.table)):
+    if c.role == EXPENSE_SPLIT or re.match(r"^\d*年?(?:部门)?支出(?:预算|决算)", c.title):
         return _total_first(c)
     return False
 
 
 def _grand_total(c: Cell) -> bool:
-    return c.label in ("总计", "收入总计", "支出总计") and not _is_fiscal_summary(c.table)
+    return c.label in ("总计", "收入总计", "支出总计") and not _is_fiscal_summary(c)
 
 
 def _fiscal_grand_total(c: Cell) -> bool:
-    return _is_fiscal_summary(c.table) and c.label in ("总计", "收入总计", "支出总计") and _first_or_total(c)
+    return _is_fiscal_summary(c) and c.label in ("总计", "收入总计", "支出总计") and _first_or_total(c)
 
 
 def _first_or_total(c: Cell) -> bool:
@@ -373,7 +378,7 @@ def _income_part(label: str, column: str) -> Finder:
         if c.side == EXPENSE:
             return False
         if c.table.kind == SUMMARY or c.side == INCOME:
-            if _is_fiscal_summary(c.table):
+            if _is_fiscal_summary(c):
                 return label == "财政拨款收入" and c.label in ("收入总计", "本年收入合计", "总计")
             return bool(re.match(f"^(?:{label})$", c.label))
         return bool(_TOTAL_ROW.match(c.label)) and bool(re.search(f"(?:^|/)(?:{column})$", c.column))
@@ -385,7 +390,7 @@ def _fiscal_expense(column: str | None) -> Finder:
     """财政拨款支出 (all funds) or one fund's column of the 财政拨款收支总表's expense total."""
 
     def find(c: Cell) -> bool:
-        if not _is_fiscal_summary(c.table) or c.side == INCOME:
+        if not _is_fiscal_summary(c) or c.side == INCOME:
             return False
         if not re.match(r"^(?:支出总计|本年支出合计|本年支出|合计|总计)$", c.label):
             return False
@@ -399,14 +404,14 @@ def _fiscal_expense(column: str | None) -> Finder:
 
 
 def _general_expense(c: Cell) -> bool:
-    if _is_general_functional(c.table):
+    if _is_general_functional(c):
         return bool(_TOTAL_ROW.match(c.label)) and not c.code and c.column in ("合计", "本年支出合计")
     return _fiscal_expense("一般公共预算")(c)
 
 
 def _fund_table(role: str, word: str) -> Finder:
     def find(c: Cell) -> bool:
-        if _role(c.table) == role or (_role(c.table) == FINAL_ACCOUNTS and word in _title(c.table)):
+        if c.role == role or (c.role == FINAL_ACCOUNTS and word in c.title):
             return bool(_TOTAL_ROW.match(c.label)) and bool(
                 re.search(r"(?:^|/)合计$|本年支出/合计$", c.column)
             )
@@ -417,7 +422,7 @@ def _fund_table(role: str, word: str) -> Finder:
 
 def _split_total(word: str) -> Finder:
     def find(c: Cell) -> bool:
-        if _is_economic(c.table) or not _TOTAL_ROW.match(c.label) or c.code:
+        if _is_economic(c) or not _TOTAL_ROW.match(c.label) or c.code:
             return False
         return bool(re.search(f"(?:^|/){word}$", c.column))
 
@@ -425,16 +430,16 @@ def _split_total(word: str) -> Finder:
 
 
 def _general_basic(c: Cell) -> bool:
-    if _is_general_functional(c.table):
+    if _is_general_functional(c):
         return bool(_TOTAL_ROW.match(c.label)) and not c.code and c.column == "基本支出"
-    if _role(c.table) == ECONOMIC_BASIC:
+    if c.role == ECONOMIC_BASIC:
         return bool(_TOTAL_ROW.match(c.label)) and bool(re.search(r"(?:^|/)合计$", c.column))
     return False
 
 
 def _economic_part(word: str) -> Finder:
     def find(c: Cell) -> bool:
-        if not _is_economic(c.table):
+        if not _is_economic(c):
             return False
         if _TOTAL_ROW.match(c.label):
             return word in c.column
@@ -445,7 +450,7 @@ def _economic_part(word: str) -> Finder:
 
 def _three_public(part: str) -> Finder:
     def find(c: Cell) -> bool:
-        if not _is_three_public(c.table):
+        if not _is_three_public(c):
             return False
         if c.label and not _TOTAL_ROW.match(c.label):
             return False
@@ -468,9 +473,9 @@ def _three_public(part: str) -> Finder:
 
 
 def _operating_costs(c: Cell) -> bool:
-    if _is_three_public(c.table):
+    if _is_three_public(c):
         return "机关运行经费" in c.column and (not c.label or bool(_TOTAL_ROW.match(c.label)))
-    if _role(c.table) == OPERATING_COSTS:
+    if c.role == OPERATING_COSTS:
         return bool(_TOTAL_ROW.match(c.label)) and _first_or_total(c)
     return False
 
@@ -617,15 +622,18 @@ _NAMED = re.compile(r"([^,;:。、\d()“”]+)\(类\)(?:([^,;:。、\d()]+)\(�
 
 
 def _codes(filing: Filing) -> dict[str, list[tuple[Cell, str]]]:
+    return _memo(filing, "codes", _build_codes)  # type: ignore[no-any-return]
+
+
+def _build_codes(filing: Filing) -> dict[str, list[tuple[Cell, str]]]:
     """Function codes with every table figure that can be the line's amount, and their names."""
     out: dict[str, list[tuple[Cell, str]]] = {}
     for c in _cells(filing):
         if not re.fullmatch(r"\d{3}(?:\d{2}){0,2}", c.code):
             continue
-        t = c.table
-        if t.kind == FUNCTIONAL:
+        if c.table.kind == FUNCTIONAL:
             ok = c.column == "合计"
-        elif _role(t) in (
+        elif c.role in (
             FISCAL_FUNCTIONAL,
             EXPENSE_SPLIT,
             INCOME_SOURCES,
@@ -636,7 +644,7 @@ def _codes(filing: Filing) -> dict[str, list[tuple[Cell, str]]]:
             ok = bool(_FIRST_COL.search(c.column))
         else:
             ok = False
-        if ok and not _is_economic(t):
+        if ok and not _is_economic(c):
             out.setdefault(c.code, []).append((c, c.label))
     return out
 
@@ -703,6 +711,7 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
     stage_final = filing.doc.get("stage") == FINAL
     codes = _codes(filing)
     finders = {s: (n, f) for s, _, n, f in _SUBJECTS}
+    found: dict[tuple[str, bool], list[Cell]] = {}
     for p in paras:
         lines = _lines(p, codes)
         if lines:
@@ -710,8 +719,12 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
         for st in _stated(filing, p):
             if lines and st.token.start >= lines[0].start:
                 break
-            _, find = finders[st.subject]
-            candidates = [c for c in cells if find(c) and _column_measure_ok(c, st.final, stage_final)]
+            if (st.subject, st.final) not in found:
+                _, find = finders[st.subject]
+                found[(st.subject, st.final)] = [
+                    c for c in cells if find(c) and _column_measure_ok(c, st.final, stage_final)
+                ]
+            candidates = found[(st.subject, st.final)]
             if not candidates or any(_agrees(st.token, c.value) for c in candidates):
                 continue
             best = min(candidates, key=lambda c: abs(c.value - st.token.value))
@@ -1081,44 +1094,59 @@ def _named_figure(paras: Sequence[Para], p: Para, named: str, before: int) -> To
 # ------------------------------------------------------------------ year_mismatch
 
 _COMPARED = re.compile(r"(?:比|较|与|同|对比)(\d{4})年")
-_OWN_YEAR_BUDGET = re.compile(
-    r"(?<![比较与同])(\d{4})年(?:度)?(?:部门)?(?:预算安排|预算数|部门预算编制说明|“三公”经费预算|\"三公\"经费预算)"
+# a year stating figures: this year's or last year's, nothing else
+_STATED_YEAR = re.compile(
+    r"(?<![比较与同至截])(\d{4})年(?:度)?(?:当年)?(?:部门)?"
+    r"(?:预算|决算|收入|支出|财政拨款|一般公共预算|“三公”|\"三公\"|机关运行经费|政府采购)"
 )
-_LAST_YEAR_BUDGET = re.compile(r"(?<![比较与同])(\d{4})年(?:度)?(?:当年)?预算执行数")
-_OWN_YEAR_FINAL = re.compile(
-    r"(?<![比较与同])(\d{4})年度?(?:部门)?(?:决算|收入支出决算|收入支出总计|财政拨款收入支出总计)"
-)
+_EXECUTED = re.compile(r"(?<![比较与同])(\d{4})年(?:度)?(?:当年)?预算执行数")
+# a heading or cover naming the filing itself: `2026年部门预算编制说明`, `2024年度部门决算`
+_TITLE_YEAR = re.compile(r"(\d{4})年(?:度)?(?:区级)?部门(?:预算|决算)")
+
+
+def _year_checks(p: Para, year: int, final: bool) -> Iterator[tuple[re.Match[str], int, str]]:
+    f = p.folded
+    for m in _COMPARED.finditer(f):
+        if int(m.group(1)) != year - 1:
+            yield m, year - 1, "比较的应是上一年"
+    compared = {m.start(1) for m in _COMPARED.finditer(f)}
+    for m in _STATED_YEAR.finditer(f):
+        if m.start(1) not in compared and int(m.group(1)) not in (year, year - 1):
+            yield m, year, "应为本年度或上一年"
+    if not final:
+        for m in _EXECUTED.finditer(f):
+            if int(m.group(1)) != year - 1:
+                yield m, year - 1, "上年执行数应为上一年"
+    if len(f) <= 40 and "," not in f:
+        for m in _TITLE_YEAR.finditer(f):
+            if int(m.group(1)) != year:
+                yield m, year, "标题应为本年度"
 
 
 @rule("narrative.year", "year_mismatch", Severity.ERROR, "说明中的年份为预算年度或上一年")
 def check_years(filing: Filing) -> Iterator[Hit]:
-    """A budget (决算) of year Y compares with Y−1, gives its own figures for Y and last year's
-    execution for Y−1; dates (`截至…`) and periods are not checked."""
+    """A budget (决算) of year Y compares with Y−1 (`比Y−1年预算`), states figures of Y or Y−1 only,
+    last year's execution for Y−1, and its headings name Y; dates (`截至…`), periods
+    (`实施周期…`) and documents cited (`《…2024年…》`) are not checked."""
     year = filing.year
     if year is None:
         return
     final = filing.doc.get("stage") == FINAL
     for p in _paragraphs(filing):
-        f = p.folded
-        checks: list[tuple[re.Pattern[str], int, str]] = [(_COMPARED, year - 1, "比较的应是上一年")]
-        if final:
-            checks.append((_OWN_YEAR_FINAL, year, "决算应为本年度"))
-        else:
-            checks.append((_OWN_YEAR_BUDGET, year, "应为预算年度"))
-            checks.append((_LAST_YEAR_BUDGET, year - 1, "上年执行数应为上一年"))
-        for pattern, want, why in checks:
-            for m in pattern.finditer(f):
-                got = int(m.group(1))
-                if got == want:
-                    continue
-                yield _hit(
-                    p,
-                    m.start(),
-                    f"{year}年{'决算' if final else '预算'}写“{p.text[m.start() : m.end()]}”，"
-                    f"{why}（{want}年）：“{_quote(p, m.start(), m.end())}”",
-                    printed=str(got),
-                    expected=str(want),
-                )
+        seen: set[int] = set()
+        for m, want, why in _year_checks(p, year, final):
+            if m.start() in seen:
+                continue
+            seen.add(m.start())
+            got = int(m.group(1))
+            yield _hit(
+                p,
+                m.start(),
+                f"{year}年{'决算' if final else '预算'}写“{p.text[m.start() : m.end()]}”，"
+                f"{why}（{want}年）：“{_quote(p, m.start(), m.end())}”",
+                printed=str(got),
+                expected=str(want),
+            )
 
 
 # ------------------------------------------------------------------ template_remnant
