@@ -66,7 +66,9 @@ class Finding(models.Model):
     table_kind = models.CharField(_("表类型"), max_length=40)
     key = models.CharField(_("行"), max_length=500)
     row_position = models.PositiveIntegerField(_("行序号"), null=True, blank=True)
-    cells = ArrayField(models.CharField(max_length=60), verbose_name=_("单元格"), default=list)
+    # `values.<column path>` on a grid: a header path is as long as the table prints it (the
+    # grid's own columns are TextFields), so a cell name is too.
+    cells = ArrayField(models.TextField(), verbose_name=_("单元格"), default=list)
     # A finding in the 说明 stands on no table: on its document's page, the paragraph boxed.
     document = models.ForeignKey(
         Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("文档")

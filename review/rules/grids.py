@@ -46,14 +46,15 @@ def columns(table: Table) -> list[str]:
 
 
 def amount_columns(table: Table) -> list[str]:
-    """The value columns that hold amounts: every printed value is an amount (text columns
-    such as 采购方式 or a 经济科目 code column are not summed)."""
+    """The value columns that hold amounts: every printed value is an amount, a column left
+    blank included (its blanks are zeros); text columns such as 采购方式 or a 经济科目 code
+    column are not summed."""
     rows = table.rows
     found = []
     for col in columns(table):
         values = [_values(r).get(col) for r in rows]
         printed = [v for v in values if v is not None and v != ""]
-        if printed and all(isinstance(v, str) and AMOUNT_TEXT.match(v) for v in printed):
+        if all(isinstance(v, str) and AMOUNT_TEXT.match(v) for v in printed):
             found.append(col)
     return found
 
