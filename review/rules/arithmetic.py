@@ -348,6 +348,8 @@ def check_summary_sum(filing: Filing) -> Iterator[Hit]:
         for indices in _summary_sides(table).values():
             for check in structure.block_checks(rows, indices, _label):
                 first, *others = check.readings
+                if check.heading and all(_cell(rows[check.total], col) is None for col in COLUMN_SETS):
+                    continue  # a line printed blank over its parts, as a heading
                 yield from _sum_hits(
                     table,
                     _row_key(table, rows[check.total]),

@@ -132,7 +132,7 @@ def check_row_sums(filing: Filing) -> Iterator[Hit]:
                 for col in cols:
                     printed = value(total, col)
                     readings = [[value(rows[j], col) for j in reading] for reading in check.readings]
-                    if printed is None and all(v is None for v in readings[0]):
+                    if printed is None and (check.heading or all(v is None for v in readings[0])):
                         continue
                     if any(_sum_ok(printed, vs, table.printed_step) for vs in readings):
                         continue

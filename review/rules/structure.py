@@ -127,11 +127,16 @@ def digits_code(code: object) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """`total` must equal the sum of one of `readings` (row indices); `what` names the parts."""
+    """`total` must equal the sum of one of `readings` (row indices); `what` names the parts.
+
+    `heading`: the total is a line with parts under it (a code, a numbered line), which some
+    layouts print blank as a heading over its parts; blank, it is no finding.
+    """
 
     total: int
     readings: tuple[tuple[int, ...], ...]
     what: str
+    heading: bool = False
 
 
 @dataclass
@@ -316,7 +321,30 @@ def block_checks(
             checks.append(Check(leading, _readings(entries, lower), "所列各行"))
         if not filled and lower:
             checks.append(Check(leading, (tuple(lower),), "所列各行"))
-    return checks
+    return _with_headings(checks)
+
+
+_PARENTS = ("按科目编码", "其下各行")
+
+
+def _with_headings(checks: list[Check]) -> list[Check]:
+    """Each sum read once more with every line that has parts replaced by its parts: a line
+    printed blank as a heading (一、本年收入 over its （一）（二）) adds up through them."""
+    children = {c.total: c.readings[0] for c in checks if c.what in _PARENTS}
+    if not children:
+        return checks
+
+    def leaves(i: int, seen: frozenset[int] = frozenset()) -> tuple[int, ...]:
+        if i not in children or i in seen:
+            return (i,)
+        return tuple(j for k in children[i] for j in leaves(k, seen | {i}))
+
+    result = []
+    for c in checks:
+        flat = tuple(tuple(j for i in r for j in leaves(i)) for r in c.readings)
+        readings = tuple(dict.fromkeys((*c.readings, *flat)))
+        result.append(Check(c.total, readings, c.what, heading=c.what in _PARENTS))
+    return result
 
 
 def grand_total(

@@ -369,3 +369,17 @@ def test_columns_printed_beside_the_three_public_may_be_in_or_out_of_its_total()
         grid("three_public", cols, row(None, 40000, 10000, 5000, 15000, 15000, 990000), unit="万元")
     )
     assert len(findings(wrong, "grid.column_sum")) == 1
+
+
+def test_a_line_printed_blank_over_its_parts_is_a_heading() -> None:
+    # 财政拨款收支总表 (财政部 template): 一、本年收入 left blank over （一）（二）; 总计 adds them.
+    rows = [
+        row("一、本年收入", None, side="income"),
+        row("（一）一般公共预算拨款", "90.50", side="income"),
+        row("（二）政府性基金预算拨款", "10.00", side="income"),
+        row("二、上年结转", "5.50", side="income"),
+        row("收入总计", "106.00", side="income"),
+    ]
+    assert keys(filing(grid("fiscal_summary", ["收入/金额"], *rows)), "grid.row_sum") == []
+    rows[2] = row("（二）政府性基金预算拨款", "11.00", side="income")
+    assert keys(filing(grid("fiscal_summary", ["收入/金额"], *rows)), "grid.row_sum") == ["收入总计"]
