@@ -754,7 +754,7 @@ def _line_figures(
                 continue
             head = _head(p, i)
             gap = p.folded[line.end : t.start]
-            if re.fullmatch(r"(?:科目|支出)?(?:为)?", gap):
+            if re.fullmatch(r"[”\"]?(?:科目)?(?:支出)?(?:为|是)?", gap):
                 figures.append((t, "标题"))
             elif _NOT_LEVEL.search(head):
                 continue
@@ -910,28 +910,51 @@ def _growth(base: Decimal, cur: Decimal) -> Decimal | None:
     return None if base <= 0 else (cur - base) / base * HUNDRED
 
 
+_LAST_YEAR_WORDS = re.compile(r"执行|上年|上一年|以前年度")
+
+
+def _last_years(filing: Filing, p: Para, i: int) -> bool:
+    """Token i is last year's figure by its words (`2025年当年预算执行数为…`)."""
+    head = _head(p, i)
+    year = filing.year
+    return bool(_LAST_YEAR_WORDS.search(head)) or (year is not None and f"{year - 1}年" in head)
+
+
+def _two_levels(filing: Filing, p: Para) -> Iterator[tuple[Token, Token, str, Token]]:
+    """`上年…A万元，本年…B万元，比…增加P%`: last year's figure, this year's, the word and the percentage."""
+    for m in _TWO_LEVELS.finditer(p.coded):
+        i, j = int(m.group(1)), int(m.group(2))
+        if _last_years(filing, p, i) and not _last_years(filing, p, j):
+            yield p.tokens[i], p.tokens[j], m.group(3), p.tokens[int(m.group(4))]
+
+
+def _level_changes(filing: Filing, p: Para) -> Iterator[tuple[Token, str, Token, re.Match[str]]]:
+    """`本年A万元，比上年增加D万元[，增长P%]`: this year's level, the word and the change."""
+    for m in _LEVEL_CHANGE.finditer(p.coded):
+        i = int(m.group(1))
+        if not _last_years(filing, p, i):
+            yield p.tokens[i], m.group(2), p.tokens[int(m.group(3))], m
+
+
 @rule("narrative.words", "narrative_logic", Severity.ERROR, "说明的增减用词与数字一致")
 def check_words(filing: Filing) -> Iterator[Hit]:
     """`0万元，比上年增加…` (last year's would be below zero), a fall called 增加 or a rise called
     减少, `决算数小于预算数` where it is not."""
     for p in _paragraphs(filing):
         c = p.coded
-        for m in _LEVEL_CHANGE.finditer(c):
-            level, change = p.tokens[int(m.group(1))], p.tokens[int(m.group(3))]
-            if m.group(2) in _UP and change.value > level.value + level.step + change.step:
+        for level, word, change, _ in _level_changes(filing, p):
+            if word in _UP and change.value > level.value + level.step + change.step:
                 yield _hit(
                     p,
                     level.start,
-                    f"{level.printed}却称{m.group(2)}{change.printed}"
+                    f"{level.printed}却称{word}{change.printed}"
                     f"（上年应为{_wan(level.value - change.value)}，不可能为负）："
                     f"“{_quote(p, level.start, change.end)}”",
                     printed=change.value,
                     expected=level.value,
                 )
-        for m in _TWO_LEVELS.finditer(c):
-            base, cur, word = p.tokens[int(m.group(1))], p.tokens[int(m.group(2))], m.group(3)
+        for base, cur, word, pct in _two_levels(filing, p):
             if (word in _UP and cur.value < base.value) or (word in _DOWN and cur.value > base.value):
-                pct = p.tokens[int(m.group(4))]
                 rel = "<" if cur.value < base.value else ">"
                 yield _hit(
                     p,
@@ -944,8 +967,8 @@ def check_words(filing: Filing) -> Iterator[Hit]:
         for m in _COMPLETION.finditer(c):
             budget, final = p.tokens[int(m.group(1))], p.tokens[int(m.group(2))]
             v = _VERDICT.search(c, m.end())
-            if v is None or _VERDICT.search(c, m.end(), v.start()) is None and "⟨A" in c[m.end() : v.start()]:
-                continue
+            if v is None or "⟨A" in c[m.end() : v.start()]:
+                continue  # no verdict, or one about another figure
             said = v.group(1) or v.group(2)
             diff = final.value - budget.value
             tol = final.step + budget.step
@@ -975,14 +998,13 @@ def check_percent(filing: Filing) -> Iterator[Hit]:
     printed beside it (within their rounding and one unit of the percentage's last digit)."""
     paras = _paragraphs(filing)
     for p in paras:
-        yield from _percent_paragraph(paras, p)
+        yield from _percent_paragraph(filing, paras, p)
 
 
-def _percent_paragraph(paras: Sequence[Para], p: Para) -> Iterator[Hit]:
+def _percent_paragraph(filing: Filing, paras: Sequence[Para], p: Para) -> Iterator[Hit]:
     c = p.coded
     tok = p.tokens
-    for m in _TWO_LEVELS.finditer(c):
-        base, cur, word, pct = tok[int(m.group(1))], tok[int(m.group(2))], m.group(3), tok[int(m.group(4))]
+    for base, cur, word, pct in _two_levels(filing, p):
         if (word in _UP and cur.value < base.value) or (word in _DOWN and cur.value > base.value):
             continue  # the words are wrong: narrative.words says so
         span = _ratio_range(_change_rate, base, cur)
@@ -995,15 +1017,10 @@ def _percent_paragraph(paras: Sequence[Para], p: Para) -> Iterator[Hit]:
                 printed=pct.value,
                 expected=(abs(cur.value - base.value) / base.value * HUNDRED).quantize(Decimal("0.01")),
             )
-    for m in _LEVEL_CHANGE.finditer(c):
+    for level, word, change, m in _level_changes(filing, p):
         if m.group(5) is None:
             continue
-        level, word, change, pct = (
-            tok[int(m.group(1))],
-            m.group(2),
-            tok[int(m.group(3))],
-            tok[int(m.group(5))],
-        )
+        pct = tok[int(m.group(5))]
         up = word in _UP
 
         def rate(lv: Decimal, ch: Decimal, up: bool = up) -> Decimal | None:
@@ -1111,6 +1128,8 @@ def _year_checks(p: Para, year: int, final: bool) -> Iterator[tuple[re.Match[str
             yield m, year - 1, "比较的应是上一年"
     compared = {m.start(1) for m in _COMPARED.finditer(f)}
     for m in _STATED_YEAR.finditer(f):
+        if f.count("《", 0, m.start()) > f.count("》", 0, m.start()):
+            continue  # in the title of a document cited
         if m.start(1) not in compared and int(m.group(1)) not in (year, year - 1):
             yield m, year, "应为本年度或上一年"
     if not final:

@@ -179,6 +179,16 @@ def test_lines_named_by_their_names() -> None:
     ]
 
 
+def test_lines_named_with_their_levels_in_quotes() -> None:
+    text = "1.“住房保障支出（类）住房改革支出（款）住房公积金（项）”科目200.80万元，主要用于缴纳住房公积金。"
+    assert keys(budget(para(text, 7), tables=[HOUSING]), "narrative.tables") == [
+        ("narrative_mismatch", "narrative", "p7")
+    ]
+    assert (
+        found(budget(para(text.replace("200.80", "208.80"), 7), tables=[HOUSING]), "narrative.tables") == []
+    )
+
+
 def test_totals_three_public_and_operating_costs_against_the_tables() -> None:
     clean = [
         para(
@@ -310,6 +320,17 @@ def test_a_budget_compared_with_its_own_year() -> None:
     good = "财政拨款收入9628.22万元，比2025年预算增加793.14万元。截至2025年8月31日，共有车辆3辆。"
     assert keys(budget(para(bad)), "narrative.year") == [("year_mismatch", "narrative", "p8")]
     assert found(budget(para(good)), "narrative.year") == []
+
+
+def test_years_of_documents_cited_and_dates_are_not_checked() -> None:
+    text = (
+        "根据《2019年预算管理办法》，截至2025年8月31日，实施周期2023年1月1日-2027年12月31日，"
+        "2026年预算安排1万元。"
+    )
+    assert found(budget(para(text)), "narrative.year") == []
+    assert keys(budget(para("2024年预算安排1万元。")), "narrative.year") == [
+        ("year_mismatch", "narrative", "p8")
+    ]
 
 
 def test_a_final_account_reports_its_year_and_compares_with_the_one_before() -> None:
