@@ -1183,25 +1183,50 @@ _TEMPLATE = (
 
 @rule("narrative.template", "template_remnant", Severity.WARNING, "说明中没有模板残留")
 def check_template(filing: Filing) -> Iterator[Hit]:
-    """`XX局`, `XXX万元`, `x,xxx万元`, `目标1:目标2:`, `下降（增长）` left from the template."""
-    for p in _paragraphs(filing):
+    """`XX局`, `XXX万元`, `x,xxx万元`, `目标1:目标2:`, `下降（增长）` left from the template.
+
+    A doubled full stop is a slip of its own (narrative.punctuation, not an anomaly) unless the
+    说明 shows template text left elsewhere: then it is where template text was cut, and counts.
+    """
+    hits: list[Hit] = []
+    paras = _paragraphs(filing)
+    for p in paras:
         seen: list[tuple[int, int]] = []
         for pattern, what in _TEMPLATE:
             for m in pattern.finditer(p.folded):
                 if any(lo < m.end() and m.start() < hi for lo, hi in seen):
                     continue  # `x,xxx` is one placeholder, not also an `xxx`
                 seen.append((m.start(), m.end()))
-                yield _hit(
-                    p,
-                    m.start(),
-                    f"模板残留（{what}）“{p.text[m.start() : m.end()]}”：“{_quote(p, m.start(), m.end())}”",
-                    printed=p.text[m.start() : m.end()],
+                hits.append(
+                    _hit(
+                        p,
+                        m.start(),
+                        f"模板残留（{what}）“{p.text[m.start() : m.end()]}”："
+                        f"“{_quote(p, m.start(), m.end())}”",
+                        printed=p.text[m.start() : m.end()],
+                    )
                 )
+    if hits:
+        for p in paras:
+            for m in _DOUBLE_STOP.finditer(p.text):
+                hits.append(
+                    _hit(
+                        p,
+                        m.start(),
+                        f"模板文字删后留下“{m.group(0)}”（说明中另有模板残留）："
+                        f"“{_quote(p, m.start(), m.end(), 15)}”",
+                        printed=m.group(0),
+                    )
+                )
+    yield from hits
+
+
+_DOUBLE_STOP = re.compile(r"。{2,}")
 
 
 @rule("narrative.punctuation", "punctuation", Severity.INFO, "说明中的标点")
 def check_punctuation(filing: Filing) -> Iterator[Hit]:
     """A doubled full stop (`支出。。2025年`): a slip to tidy, not an anomaly of SCHEMA.md."""
     for p in _paragraphs(filing):
-        for m in re.finditer(r"。{2,}", p.text):
+        for m in _DOUBLE_STOP.finditer(p.text):
             yield _hit(p, m.start(), f"句号重复：“{_quote(p, m.start(), m.end(), 15)}”", printed=m.group(0))

@@ -363,6 +363,16 @@ def test_template_text_left_in(text: str) -> None:
     assert keys(budget(para(text, 3)), "narrative.template") == [("template_remnant", "narrative", "p3")]
 
 
+def test_a_doubled_full_stop_counts_where_template_text_is_left_elsewhere() -> None:
+    stop = para("主要用于：信息化建设等方面的支出。。2025年当年预算执行数为60.41万元。", 9)
+    assert found(budget(stop), "narrative.template") == []
+    doc = budget(para("上海市普陀区XX局2024年度部门决算", 1), stop, year=2024, stage="final")
+    assert keys(doc, "narrative.template") == [
+        ("template_remnant", "narrative", "p1"),
+        ("template_remnant", "narrative", "p9"),
+    ]
+
+
 def test_no_template_text() -> None:
     text = "上海市普陀区司法局共有车辆3辆，其中执法执勤用车3辆（XXL号车位除外）。"
     assert found(budget(para(text)), "narrative.template") == []
