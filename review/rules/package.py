@@ -77,6 +77,10 @@ class Print:
     key: str
 
     @property
+    def side(self) -> str:
+        return "" if self.row_index is None else nfkc(self.table.rows[self.row_index].get("side"))
+
+    @property
     def page(self) -> str:
         row = self.table.rows[self.row_index] if self.row_index is not None else None
         return grids.page_of(self.table, row)
@@ -662,14 +666,11 @@ def check_fund_tables(filing: Filing) -> Iterator[Hit]:
                         detail=f"{fund} table has amounts; {names} print none",
                     )
                     continue
-                column = [
+                expense_prints = [
                     p
                     for p in elsewhere
-                    if p.table.role == FISCAL_SUMMARY
-                    and p.cell.startswith("values.")
-                    and p.row_index is not None
+                    if p.table.role == FISCAL_SUMMARY and p.side == EXPENSE and p.cell.startswith("values.")
                 ]
-                expense_prints = [p for p in column if nfkc(p.table.rows[p.row_index].get("side")) == EXPENSE]
                 if expense_prints:
                     mine = _grid_print(table, _grand_row(table), _total_column(table), "合计")
                     yield from _disagreements([expense_prints[0], mine], f"{fund}预算支出合计")

@@ -270,8 +270,8 @@ def block_checks(
                 else ("coded" if code is not None and digits_code(code(rows[i])) else "plain")
             )
             entry = _Entry(i, kind, loose=bool(stack))
-            for parent in stack:
-                parent.loose.append(i)
+            for opened in stack:
+                opened.loose.append(i)
             breakdowns[-1].append(entry)
             previous = entry
             continue
@@ -297,8 +297,7 @@ def block_checks(
         )
         if under_plain and previous is not None:
             # 年初结转和结余 / 一、… 二、…: the numbered lines break the plain line down.
-            parent = _Open(0, previous.index, children=[i])
-            stack.append(parent)
+            stack.append(_Open(0, previous.index, children=[i]))
             stack.append(_Open(r, i))
             previous = None
             continue
