@@ -1071,15 +1071,16 @@ def _shares(paras: Sequence[Para], p: Para) -> Iterator[Hit]:
         base_value: Decimal | None = None
         if named:
             base = _named_figure(paras, p, named, part.start)
-        elif first is not None and first is not part and first.start < part.start:
-            base = first
+        elif first is not None and first.start < part.start and all(first is not a for a, _, _, _ in found):
+            base = first  # the total the paragraph opens with (it has no share of its own)
         elif abs(shares_sum - HUNDRED) <= Decimal(len(found)) * share.step and parts_sum > 0:
             base_value = parts_sum
         if base is not None:
             span = _ratio_range(lambda x, y: None if y <= 0 else x / y * HUNDRED, part, base)
             base_value = base.value
         elif base_value is not None:
-            span = (part.value / base_value * HUNDRED,) * 2 if base_value > 0 else None
+            lo, hi = _bounds(part)
+            span = (lo / base_value * HUNDRED, hi / base_value * HUNDRED) if base_value > 0 else None
         else:
             continue
         if span and not _pct_ok(share, span):

@@ -312,6 +312,15 @@ def test_change_completion_and_share_percentages() -> None:
     ]
 
 
+def test_shares_of_parts_whose_total_is_not_printed() -> None:
+    good = (
+        "主要用于以下方面：一般公共服务支出（类）300.00万元，占30.00%；教育支出（类）700.00万元，占70.00%。"
+    )
+    bad = "主要用于以下方面：一般公共服务支出（类）300.00万元，占40.00%；教育支出（类）700.00万元，占60.00%。"
+    assert found(budget(para(good), year=2024, stage="final"), "narrative.percent") == []
+    assert len(found(budget(para(bad), year=2024, stage="final"), "narrative.percent")) == 2
+
+
 # ------------------------------------------------------------------ narrative.year
 
 
