@@ -39,7 +39,8 @@ class FilingFilter(django_filters.FilterSet):
         if not value:
             return queryset
         condition = Q(department__name__icontains=value) | Q(documents__original_filename__icontains=value)
-        if value.isdigit():
+        # A year is four ASCII digits: "²" and "١٢" pass isdigit(), and a long number overflows.
+        if len(value) == 4 and value.isascii() and value.isdigit():
             condition |= Q(year=int(value))
         return queryset.filter(condition).distinct()
 

@@ -13,10 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
+from config.input_guard import bounded_int
 from filings.models import Filing, FunctionalLine, GridCell, GridRow, ParsedTable, ProjectLine, SummaryLine
 
 from .formatting import in_unit, printed, yuan
@@ -24,6 +26,11 @@ from .models import Finding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# tablib offers more, but yaml cannot write a Decimal and ods/xls need packages we do not ship.
+EXPORT_FORMATS = ("csv", "xlsx")
+# the largest page a table is shown in: a grid's whole default page, and some more
+MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000
 
 
 def neutralise(value: Any) -> Any:
@@ -31,6 +38,22 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def paginate(request: HttpRequest, table: tables.Table) -> tables.Table:
+    """RequestConfig with the page and page size checked first: out of bounds is a 400, not a 500."""
+    per_page = bounded_int(
+        request.GET,
+        table.prefixed_per_page_field,
+        default=table._meta.per_page,
+        low=1,
+        high=MAX_PER_PAGE,
+        message=f"每页行数应为 1 至 {MAX_PER_PAGE} 之间的整数。",
+    )
+    bounded_int(
+        request.GET, table.prefixed_page_field, default=1, low=1, high=MAX_PAGE, message="页码应为正整数。"
+    )
+    return tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
 
 
 class CellFindings:

@@ -17,10 +17,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from budget_filing.kinds import GRID, KIND_LABELS, ROLE_LABELS
+from config.input_guard import InvalidInput
 from filings.interchange import filing_to_dict
 from filings.models import Department, ParsedTable
 from filings.models.tables import TableKind
@@ -30,10 +30,20 @@ from . import compare, selectors, services
 from .access import can_review, filings_visible_to, is_admin, tables_uploaded_by
 from .diff import filing_diff
 from .filters import FilingFilter
+from .forms import CommentForm, FlagForm
 from .models import Comment, Decision, Finding, Flag
 from .pages import page_image
 from .report import review_report
-from .tables import CellFindings, FilingTable, FunctionalTable, GridTable, ProjectTable, SummaryTable
+from .tables import (
+    EXPORT_FORMATS,
+    CellFindings,
+    FilingTable,
+    FunctionalTable,
+    GridTable,
+    ProjectTable,
+    SummaryTable,
+    paginate,
+)
 
 TABS = [
     ("summary", "收支总表", [TableKind.INCOME_EXPENSE_SUMMARY]),
@@ -64,8 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filterset = FilingFilter(
         request.GET or None, queryset=selectors.dashboard_filings(request.user), departments=departments
     )
-    table = FilingTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    table = paginate(request, FilingTable(filterset.qs))
     return render(request, "review/dashboard.html", {"filter": filterset, "table": table})
 
 
@@ -111,6 +120,13 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "adjusted": filing.stage == filing.Stage.ADJUSTMENT,
     }
     tab = next((t for t in tabs if t["slug"] == active), None)
+    export = request.GET.get("_export")
+    if export:
+        if export not in EXPORT_FORMATS:
+            raise InvalidInput("只能导出 csv 或 xlsx 格式。")
+        # Only a table of this tab of this filing: another filing's table id is not found.
+        if tab is None or request.GET.get("table") not in {str(t.pk) for t in tab["tables"]}:
+            raise Http404("没有这张表")
     if tab is not None:
         if tab["slug"] == "targets":
             context["targets"] = _targets(filing, tab["tables"], findings)
@@ -120,10 +136,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             built = []
             for table in tab["tables"]:
                 built_table = _printed_table(request, filing, table, findings.get(table.pk, []), context)
-                export = request.GET.get("_export")
                 if export and request.GET.get("table") == str(table.pk):
-                    if not TableExport.is_valid_format(export):
-                        raise Http404
                     name = _export_name(table)
                     return TableExport(export, built_table, dataset_kwargs={"title": name}).response(
                         f"{filing.department.name}-{filing.year}-{name}.{export}"
@@ -166,8 +179,7 @@ def _printed_table(
         built = table_class(
             getattr(table, related).all(), unit=table.unit, findings=CellFindings(findings), **common
         )
-    RequestConfig(request, paginate={"per_page": built._meta.per_page}).configure(built)
-    return built
+    return paginate(request, built)
 
 
 def _export_name(table: ParsedTable) -> str:
@@ -365,18 +377,20 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def flag_row(request: HttpRequest, pk: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
-    table = get_object_or_404(ParsedTable, pk=request.POST.get("table"), filing=filing)
-    raw_row = request.POST.get("row") or ""
-    row = int(raw_row) if raw_row.isdigit() else None
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(form.first_error())
+    data = form.cleaned_data
+    table = get_object_or_404(ParsedTable, pk=data["table"], filing=filing)
     return _act(
         request,
         pk,
         lambda: services.flag_create(
             filing=filing,
             table=table,
-            row_position=row,
-            row_label=request.POST.get("label", ""),
-            note=request.POST.get("note", ""),
+            row_position=data["row"],
+            row_label=data["label"],
+            note=data["note"],
             user=request.user,
         ),
         "已添加标记。",
@@ -410,13 +424,16 @@ def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpR
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(form.first_error())
     return _act(
         request,
         pk,
         lambda: services.comment_add(
             filing=filing,
-            thread=request.POST.get("thread", ""),
-            body=request.POST.get("body", ""),
+            thread=form.cleaned_data["thread"],
+            body=form.cleaned_data["body"],
             user=request.user,
         ),
         "已发表评论。",
