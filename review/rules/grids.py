@@ -295,6 +295,29 @@ def side_grands(table: Table) -> dict[str, int]:
     return {side: r for side, (r, _) in grands.items()}
 
 
+def _unheaded_sum(row: Mapping[str, Any], cols: Sequence[str]) -> list[Decimal]:
+    """A side printed in several columns and none headed 合计: its total may be their sum."""
+    filled = [c for c in cols if _values(row).get(c) is not None]
+    if len(filled) < 2 or any(_is_total(s) for c in filled for s in _segments(c)):
+        return []
+    return [amounts.total(value(row, c) for c in filled)]
+
+
+def _by_sum(
+    table: Table,
+    inc: Mapping[str, Any],
+    inc_cols: Sequence[str],
+    exp: Mapping[str, Any],
+    exp_cols: Sequence[str],
+) -> bool:
+    """Whether the two sides agree once a side without a 合计 column is read as the sum of its columns."""
+    a, b = side_total_column(table, inc, inc_cols), side_total_column(table, exp, exp_cols)
+    xs = ([or_zero(value(inc, a))] if a else []) + _unheaded_sum(inc, inc_cols)
+    ys = ([or_zero(value(exp, b))] if b else []) + _unheaded_sum(exp, exp_cols)
+    step = table.printed_step
+    return any(amounts.within_step(x, y, step, 2) for x in xs for y in ys)
+
+
 @rule(
     "grid.balance",
     "balance_mismatch",
@@ -331,6 +354,8 @@ def check_balance(filing: Filing) -> Iterator[Hit]:
             if x is None and y is None:
                 continue
             if amounts.within_step(or_zero(x), or_zero(y), table.printed_step):
+                continue
+            if len(pairs) == 1 and _by_sum(table, inc, inc_cols, exp, exp_cols):
                 continue
             yield Hit(
                 table.index,

@@ -142,8 +142,9 @@ class Check:
 @dataclass
 class _Entry:
     index: int
-    kind: str  # "numbered", "plain", "coded", "group", "total"
+    kind: str  # "numbered", "plain", "coded", "group"
     loose: bool = False  # an unnumbered line printed while a numbered one was open
+    code: str = ""
 
 
 @dataclass
@@ -166,6 +167,16 @@ def _readings(entries: Sequence[_Entry], lower: Sequence[int]) -> tuple[tuple[in
         found.append(base + tuple(e.index for e in entries if e.kind == "numbered"))
     if "coded" in kinds and len(kinds) > 1:
         found.append(base + tuple(e.index for e in entries if e.kind == "coded"))
+    if any(e.code for e in entries):
+        # a code printed again (a project list: the 项 line, then its projects under the same
+        # code) counts once
+        seen: set[str] = set()
+        once = []
+        for e in entries:
+            if not e.code or e.code not in seen:
+                once.append(e.index)
+                seen.add(e.code)
+        found.append(base + tuple(once))
     return tuple(dict.fromkeys(r for r in found if r))
 
 
@@ -264,12 +275,9 @@ def block_checks(
         seen_item = True
         number = numbering(text) if i not in as_item else None
         if number is None:
-            kind = (
-                "group"
-                if i in as_item
-                else ("coded" if code is not None and digits_code(code(rows[i])) else "plain")
-            )
-            entry = _Entry(i, kind, loose=bool(stack))
+            digits = digits_code(code(rows[i])) if code is not None else ""
+            kind = "group" if i in as_item else ("coded" if digits else "plain")
+            entry = _Entry(i, kind, loose=bool(stack), code=digits)
             for opened in stack:
                 opened.loose.append(i)
             breakdowns[-1].append(entry)

@@ -383,3 +383,32 @@ def test_a_line_printed_blank_over_its_parts_is_a_heading() -> None:
     assert keys(filing(grid("fiscal_summary", ["收入/金额"], *rows)), "grid.row_sum") == []
     rows[2] = row("（二）政府性基金预算拨款", "11.00", side="income")
     assert keys(filing(grid("fiscal_summary", ["收入/金额"], *rows)), "grid.row_sum") == ["收入总计"]
+
+
+def test_a_code_printed_again_for_its_projects_counts_once() -> None:
+    doc = filing(
+        grid(
+            "project_list",
+            ["金额"],
+            row("行政运行", "300.00", code="2010301"),
+            row("办公楼维修", "100.00", code="2010301"),
+            row("信息化运维", "200.00", code="2010301"),
+            row("合计", "300.00"),
+        )
+    )
+    assert keys(doc, "grid.row_sum") == []
+
+
+def test_a_side_printed_in_columns_without_a_total_balances_by_their_sum() -> None:
+    cols = ["收入/金额", "支出/一般公共预算", "支出/政府性基金预算"]
+    rows = [
+        row("一、一般公共预算", "100.00", side="income"),
+        row("二、政府性基金预算", "20.00", side="income"),
+        row("收入总计", "120.00", side="income"),
+        row("一、一般公共服务支出", None, "100.00", "20.00", side="expense"),
+        row("支出总计", None, "100.00", "20.00", side="expense"),
+    ]
+    assert findings(filing(grid("fiscal_summary", cols, *rows)), "grid.balance") == []
+    rows[2] = row("收入总计", "130.00", side="income")
+    rows[1] = row("二、政府性基金预算", "30.00", side="income")
+    assert keys(filing(grid("fiscal_summary", cols, *rows)), "grid.balance") == ["收入总计"]
