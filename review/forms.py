@@ -6,6 +6,8 @@ rules of the review (a note is needed, the filing is not signed) are the service
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 # The largest values the columns hold: a bigint id, a PostgreSQL integer row position.
@@ -46,3 +48,12 @@ class CommentForm(ReviewForm):
         error_messages={"required": "没有指明评论的对象。", "max_length": "评论的对象无效。"},
     )
     body = forms.CharField(required=False, strip=False)
+
+    def thread_target(self) -> tuple[str, Any]:
+        """("flag", its id) or ("finding", its place); ("", None) when the thread names neither."""
+        kind, _, ref = self.cleaned_data["thread"].partition(":")
+        if kind == "finding" and ref:
+            return kind, ref
+        if kind == "flag" and ref.isascii() and ref.isdigit() and 0 < int(ref) <= MAX_ID:
+            return kind, int(ref)
+        return "", None

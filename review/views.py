@@ -427,6 +427,11 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         raise InvalidInput(form.first_error())
+    # A thread is a finding's (by its place) or a flag's of this filing; any other is not found.
+    kind, ref = form.thread_target()
+    owners = {"finding": (filing.findings, "place"), "flag": (filing.flags, "pk")}
+    if kind not in owners or not owners[kind][0].filter(**{owners[kind][1]: ref}).exists():
+        raise Http404("没有这个讨论")
     return _act(
         request,
         pk,

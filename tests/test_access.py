@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from filings.models import Department, Document, Filing
-from review.models import Finding
+from review.models import Comment, Finding, Flag
 from tests.conftest import CORPUS, FILING_TABS
 from tests.test_parsed_storage import store
 
@@ -103,6 +103,7 @@ def world(
 def request_for(name: str, world: dict) -> tuple[str, dict]:
     filing, document, waiting = world["filing"], world["document"], world["waiting"]
     table = filing.tables.first()
+    functional = filing.tables.filter(kind="functional_expenditure").first()
     finding = Finding.objects.filter(filing=filing).first()
     base = f"/filings/{filing.pk}"
     if name.startswith("tab_"):
@@ -118,14 +119,14 @@ def request_for(name: str, world: dict) -> tuple[str, dict]:
         "download": (f"/documents/{document.pk}/download/", {}),
         "media_path": (f"/media/documents/{document.sha256[:2]}/{document.sha256}.pdf", {}),
         "dashboard": ("/filings/", {}),
-        "export_csv": (f"{base}/?tab=targets&table={table.pk}&_export=csv", {}),
-        "export_xlsx": (f"{base}/?tab=targets&table={table.pk}&_export=xlsx", {}),
+        "export_csv": (f"{base}/?tab=functional&table={functional.pk}&_export=csv", {}),
+        "export_xlsx": (f"{base}/?tab=functional&table={functional.pk}&_export=xlsx", {}),
         "source": (f"{base}/source/{table.pk}/0/", {}),
         "page_png": (f"{base}/pages/{document.pk}/1.png", {}),
         "report": (f"{base}/report.xlsx", {}),
         "flag": (f"{base}/flags/", {"table": table.pk, "row": "0", "note": "看一下"}),
         "decide": (f"{base}/finding/{finding.pk}/decide/", {"decision": "resolved", "reason": "ok"}),
-        "comment": (f"{base}/comments/", {"thread": "flag:1", "body": "嗯"}),
+        "comment": (f"{base}/comments/", {"thread": f"finding:{finding.place}", "body": "嗯"}),
         "start": (f"{base}/start/", {}),
         "admin_index": ("/admin/", {}),
         "document_waiting": (f"/documents/{waiting.pk}/", {}),
@@ -152,6 +153,80 @@ def test_every_url_for_every_role(client, world, role):
 def test_matrix_size():
     # Reported in the closing note: URLs x roles walked.
     assert len(MATRIX) * len(ROLES) >= 150
+
+
+@pytest.fixture
+def other(world, corpus_parse, django_capture_on_commit_callbacks):
+    """Department B's filing, with its table, document, findings and a flag."""
+    with django_capture_on_commit_callbacks(execute=True):
+        document = store({**corpus_parse("synth-bijie-hrss-2024-original"), "department": "乙局"}, sha="c")
+    filing = Filing.objects.get(pk=document.filing_id)
+    assert filing.department.name == "乙局" and filing.findings.exists()
+    own_places = set(world["filing"].findings.values_list("place", flat=True))
+    flag = Flag.objects.create(
+        filing=filing,
+        table=filing.tables.first(),
+        note="乙局的标记",
+        created_by=world["users"]["reviewer_b"],
+    )
+    return {
+        "filing": filing,
+        "document": document,
+        "table": filing.tables.first(),
+        "finding": filing.findings.first(),
+        # a place only B's filing has, so a thread on it can name nothing of A's
+        "place": filing.findings.exclude(place__in=own_places).values_list("place", flat=True).first(),
+        "flag": flag,
+    }
+
+
+def mixed_requests(world: dict, other: dict) -> dict[str, tuple[str, str, dict]]:
+    """One's own filing (A) with an id of department B's in the URL or in the body."""
+    base = f"/filings/{world['filing'].pk}"
+    table, document, finding, flag = other["table"], other["document"], other["finding"], other["flag"]
+    decision = {"decision": "dismissed", "reason": "x"}
+    return {
+        "source_table": ("get", f"{base}/source/{table.pk}/0/", {}),
+        "unread_document": ("get", f"{base}/unread/{document.pk}/0/", {}),
+        "page_document": ("get", f"{base}/pages/{document.pk}/1.png", {}),
+        "export_table": ("get", f"{base}/", {"tab": "functional", "table": table.pk, "_export": "csv"}),
+        "flag_table": ("post", f"{base}/flags/", {"table": table.pk, "row": "0", "note": "看一下"}),
+        "decide_finding": ("post", f"{base}/finding/{finding.pk}/decide/", decision),
+        "decide_flag": ("post", f"{base}/flag/{flag.pk}/decide/", decision),
+        "comment_flag": ("post", f"{base}/comments/", {"thread": flag.thread, "body": "嗯"}),
+        "comment_finding": (
+            "post",
+            f"{base}/comments/",
+            {"thread": f"finding:{other['place']}", "body": "嗯"},
+        ),
+    }
+
+
+def _written() -> tuple:
+    return (
+        Flag.objects.count(),
+        Comment.objects.count(),
+        Finding.objects.exclude(decision="open").count(),
+        tuple(Flag.objects.order_by("pk").values_list("decision", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("role", ["reviewer_a", "admin"])
+def test_own_filing_with_another_departments_ids_is_404(client, world, other, role):
+    assert other["place"], "B's filing has a finding at a place A's has not"
+    client.force_login(world["users"][role])
+    before = _written()
+    got = {
+        name: getattr(client, method)(url, data).status_code
+        for name, (method, url, data) in mixed_requests(world, other).items()
+    }
+    assert got == dict.fromkeys(got, MISSING)
+    assert _written() == before
+
+
+def test_mixed_matrix_size(world, other):
+    # table, document, finding and flag ids, in URLs and in bodies
+    assert len(mixed_requests(world, other)) >= 9
 
 
 def test_only_the_departments_reviewer_can_write(client, world):
