@@ -141,7 +141,7 @@ def check_row_sums(filing: Filing) -> Iterator[Hit]:
                     yield Hit(
                         table.index,
                         row_key(total),
-                        f"{where}{row_name(table, total)} 的“{col}”印为 {table.fmt_unit(printed)}，"
+                        f"{where}“{row_name(table, total)}”行的“{col}”印为 {table.fmt_unit(printed)}，"
                         f"其下 {len(first)} 行（{check.what}）合计为 {table.fmt_unit(expected)}"
                         f"{page_of(table, total)}",
                         row_index=check.total,
@@ -246,8 +246,14 @@ def check_column_sums(filing: Filing) -> Iterator[Hit]:
                     # 会议费 / 培训费 / 机关运行经费 printed beside the “三公” 经费, not in their 合计
                     continue
                 expected = amounts.total(values)
-                terms = " + ".join(
-                    f"{_part_name(col, p)} {table.fmt(v)}" for p, v in zip(parts, values, strict=True)
+                # blank parts are zeros: naming them would only hide the figures that count
+                terms = (
+                    " + ".join(
+                        f"{_part_name(col, p)} {table.fmt(v)}"
+                        for p, v in zip(parts, values, strict=True)
+                        if v is not None
+                    )
+                    or "各列均为空白"
                 )
                 yield Hit(
                     table.index,
