@@ -712,6 +712,7 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
     codes = _codes(filing)
     finders = {s: (n, f) for s, _, n, f in _SUBJECTS}
     found: dict[tuple[str, bool], list[Cell]] = {}
+    first_stated: dict[tuple[str, bool], Stated] = {}
     for p in paras:
         lines = _lines(p, codes)
         if lines:
@@ -725,7 +726,10 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
                     c for c in cells if find(c) and _column_measure_ok(c, st.final, stage_final)
                 ]
             candidates = found[(st.subject, st.final)]
-            if not candidates or any(_agrees(st.token, c.value) for c in candidates):
+            if not candidates:
+                yield from _stated_twice(st, first_stated)
+                continue
+            if any(_agrees(st.token, c.value) for c in candidates):
                 continue
             best = min(candidates, key=lambda c: abs(c.value - st.token.value))
             yield _hit(
@@ -737,6 +741,48 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
                 expected=best.value,
                 detail=f"{st.name}: {st.token.printed} printed, table {best.title} {best.value}",
             )
+
+
+# What one figure names, never another part of the filing (`项目支出` may be a fund's too).
+_ONCE = frozenset(
+    {
+        "fiscal_grand_total",
+        "grand_total",
+        "general_basic",
+        "general_expense",
+        "fund_expense",
+        "capital_expense",
+        "fiscal_expense",
+        "fiscal_income",
+        "income_total",
+        "expense_total",
+        "tp_total",
+        "tp_abroad",
+        "tp_car",
+        "tp_car_buy",
+        "tp_car_run",
+        "tp_reception",
+        "operating_costs",
+    }
+)
+
+
+def _stated_twice(st: Stated, first_stated: dict[tuple[str, bool], Stated]) -> Iterator[Hit]:
+    """Where no table holds a figure, two figures the 说明 gives for it agree."""
+    if st.subject not in _ONCE:
+        return
+    first = first_stated.setdefault((st.subject, st.final), st)
+    if first is st or abs(first.token.value - st.token.value) <= max(first.token.step, st.token.step):
+        return
+    where = first.para.at(first.token.start).page
+    yield _hit(
+        st.para,
+        st.token.start,
+        f"{st.name}写为{st.token.printed}，第{where}页却写{first.token.printed}："
+        f"“{_quote(st.para, st.token.start, st.token.end)}”",
+        printed=st.token.value,
+        expected=first.token.value,
+    )
 
 
 def _line_figures(

@@ -8,6 +8,7 @@ the clean ones).
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +211,15 @@ def test_totals_three_public_and_operating_costs_against_the_tables() -> None:
     hits = found(budget(*wrong, tables=[SUMMARY, THREE_PUBLIC]), "narrative.tables")
     assert [f.key for f in hits] == ["p8", "p22"]
     assert "9682.22万元" in hits[0].message and "96,282,213.44元" in hits[0].message
+
+
+def test_two_figures_for_one_thing_no_table_holds() -> None:
+    first = para("机关运行经费支出142.80万元，比2023年度减少13.52万元。", 27)
+    again = para("（一）机关运行经费支出142.80万元。", 28)
+    other = para("（一）机关运行经费支出124.80万元。", 28)
+    assert found(budget(first, again, year=2024, stage="final"), "narrative.tables") == []
+    hits = found(budget(first, other, year=2024, stage="final"), "narrative.tables")
+    assert [(f.key, f.printed, f.expected) for f in hits] == [("p28", Decimal("1248000"), Decimal("1428000"))]
 
 
 def test_last_years_figures_and_changes_are_not_compared() -> None:
