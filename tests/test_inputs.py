@@ -236,7 +236,6 @@ KNOWN = [
     ("nul_comment_body", "review:comment", {"thread": "flag:{flag}", "body": "a\x00b"}),
     ("nul_decide_reason", "review:decide", {"decision": "dismissed", "reason": "a\x00b"}),
     ("nul_override_reason", "review:sign_off", {"override_reason": "a\x00b"}),
-    ("nul_search", "review:dashboard", {"q": "a\x00b"}),
     ("flag_table_abc", "review:flag_row", {"table": "abc", "note": "看一下"}),
     ("flag_row_huge", "review:flag_row", {"table": "{table}", "row": HUGE, "note": "看一下"}),
     ("flag_row_superscript", "review:flag_row", {"table": "{table}", "row": "²", "note": "看一下"}),
