@@ -1002,10 +1002,16 @@ def check_words(filing: Filing) -> Iterator[Hit]:
         for base, cur, word, pct in _two_levels(filing, p):
             if (word in _UP and cur.value < base.value) or (word in _DOWN and cur.value > base.value):
                 rel = "<" if cur.value < base.value else ">"
+                ratio = 1 + (1 if word in _UP else -1) * pct.value / HUNDRED
+                hint = (
+                    f"（按{word}{pct.printed}推算上年应约为{_wan(cur.value / ratio, base.step)}）"
+                    if ratio > 0
+                    else ""
+                )
                 yield _hit(
                     p,
                     base.start,
-                    f"{cur.printed} {rel} {base.printed}，却称{word}{pct.printed}："
+                    f"{cur.printed} {rel} {base.printed}，却称{word}{pct.printed}{hint}："
                     f"“{_quote(p, base.start, pct.end)}”",
                     printed=f"{word}{pct.printed}",
                     expected=_pct_text(_growth(base.value, cur.value)),
