@@ -43,6 +43,11 @@ ANOMALY_CLASS_LABELS = {
     "target_table_unlisted": _("绩效表项目未列入项目表"),
     "target_change_large": _("指标调整幅度过大"),
     "funds_cut_targets_raised": _("资金减少而目标提高"),
+    "narrative_mismatch": _("说明中的数字与表不符"),
+    "narrative_logic": _("说明的文字与数字矛盾"),
+    "year_mismatch": _("年份错误"),
+    "template_remnant": _("模板残留"),
+    "punctuation": _("标点"),
 }
 
 
