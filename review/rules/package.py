@@ -563,9 +563,10 @@ def check_basic(filing: Filing) -> Iterator[Hit]:
 
     The 经济分类 table breaks the functional table's 基本支出 down by economic code: its 合计 is
     the functional table's 合计 基本支出; where all income is 一般公共预算, the 支出总表's 基本支出
-    too.  Its 人员经费 / 公用经费 columns are the same split as a 支出总表 that prints
-    基本支出/人员经费 and 基本支出/公用经费 columns.  Only the 一般公共预算 经济分类 table is
-    compared (a 财政拨款 one includes 政府性基金 basic expense).
+    too.  Its 人员经费 / 公用经费 columns are the same split as a 支出总表 or a 收支总表 that
+    prints 基本支出/人员经费 and 基本支出/公用经费 columns, again only where all income is
+    一般公共预算 (else those cover other funds' basic expense as well).  Only the 一般公共预算
+    经济分类 table is compared (a 财政拨款 one includes 政府性基金 basic expense).
     """
     if not _budget(filing):
         return
@@ -593,14 +594,20 @@ def check_basic(filing: Filing) -> Iterator[Hit]:
     # the 经济分类 table is the copy: it goes last, so a two-print disagreement is reported on it
     yield from _disagreements([*prints, eco_total], "一般公共预算基本支出")
 
+    if split is None or summary is None:
+        return  # other funds' 人员经费 are in the 支出总表 and the 收支总表 too
     for part in ("人员经费", "公用经费"):
         eco = _grid_print(economic, grand, _column(economic, part, cols), part)
         if eco is None:
             continue
+        others: list[Print | None] = []
         for table in _role(filing, EXPENSE_SPLIT):
-            other = _grid_print(table, _grand_row(table), _column(table, part), part)
-            if other is not None:
-                yield from _disagreements([other, eco], f"基本支出的{part}")
+            others.append(_grid_print(table, _grand_row(table), _column(table, part), part))
+        if summary.table.kind == GRID:
+            expense = summary.sides.get(EXPENSE, [])
+            column = _column(summary.table, part)
+            others.append(_grid_print(summary.table, _grand_row(summary.table, expense), column, part))
+        yield from _disagreements([*others, eco], f"基本支出的{part}")
 
 
 def _has_money(table: Table) -> bool:

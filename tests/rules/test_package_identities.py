@@ -235,3 +235,33 @@ def test_every_package_rule_is_registered() -> None:
     from review.rules import RULES
 
     assert set(PACKAGE_RULES) <= set(RULES)
+
+
+def test_personnel_and_public_costs_against_a_summary_that_prints_them() -> None:
+    cols = [
+        "本年收入/预算数",
+        "本年支出/预算数/合计",
+        "本年支出/预算数/基本支出/人员经费",
+        "本年支出/预算数/基本支出/公用经费",
+        "本年支出/预算数/项目支出",
+    ]
+    summary_grid = grid(
+        "summary",
+        cols,
+        row("一、财政拨款收入", "1000.00", side="income"),
+        row("1、一般公共预算", "1000.00", side="income"),
+        row("收入总计", "1000.00", side="income"),
+        row("一、一般公共服务支出", None, "800.00", "400.00", "100.00", "300.00", side="expense"),
+        row("二、社会保障和就业支出", None, "200.00", "200.00", None, None, side="expense"),
+        row("支出总计", None, "1000.00", "600.00", "100.00", "300.00", side="expense"),
+    )
+    doc = package(summary=summary_grid)
+    assert findings(doc, "package.basic") == []
+    set_value(doc, "summary", "支出总计", "本年支出/预算数/基本支出/人员经费", "610.00")
+    set_value(doc, "summary", "支出总计", "本年支出/预算数/基本支出/公用经费", "90.00")
+    found = findings(doc, "package.basic")
+    assert {(f.table_kind, f.key) for f in found} == {
+        ("grid:summary", "支出总计"),
+        ("grid:economic_basic", "合计"),
+    }
+    assert all("人员经费" in f.message or "公用经费" in f.message for f in found)
