@@ -34,8 +34,8 @@ What the rules know (the definitions they rely on):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -243,6 +243,30 @@ def _hit(
         page=seg.page,
         bbox=seg.bbox,
     )
+
+
+def _placed(hits: Iterable[Hit]) -> Iterator[Hit]:
+    """Each finding's `cells` names what it is about (the figure or text printed, and which of
+    several alike on its page), so that decisions and comments stay with it when rules re-run."""
+    seen: dict[tuple[str, str], int] = {}
+    for h in hits:
+        what = squash(h.printed)[:50]
+        n = seen[(h.key, what)] = seen.get((h.key, what), 0) + 1
+        yield replace(h, cells=(what if n == 1 else f"{what}#{n}",))
+
+
+def _rule(rule_id: str, anomaly_class: str, severity: Severity, title: str) -> Callable[[Any], Any]:
+    """`registry.rule` with `_placed` around the check."""
+
+    def register(check: Callable[[Filing], Iterable[Hit]]) -> Callable[[Filing], Iterable[Hit]]:
+        def placed(filing: Filing) -> Iterator[Hit]:
+            return _placed(check(filing))
+
+        placed.__doc__, placed.__name__ = check.__doc__, check.__name__
+        rule(rule_id, anomaly_class, severity, title)(placed)
+        return check
+
+    return register
 
 
 # ------------------------------------------------------------------ table figures
@@ -701,7 +725,7 @@ def _lines(p: Para, codes: Mapping[str, list[tuple[Cell, str]]]) -> list[Line]:
 # ------------------------------------------------------------------ narrative_mismatch
 
 
-@rule("narrative.tables", "narrative_mismatch", Severity.ERROR, "说明中的数字与表中一致")
+@_rule("narrative.tables", "narrative_mismatch", Severity.ERROR, "说明中的数字与表中一致")
 def check_tables(filing: Filing) -> Iterator[Hit]:
     """A figure the 说明 states for a total, a fund, a 功能分类 line, “三公” or 机关运行经费 is a table's."""
     paras = _paragraphs(filing)
@@ -838,7 +862,7 @@ def _line_figures(
             )
 
 
-@rule("narrative.parts", "narrative_mismatch", Severity.ERROR, "说明中的合计等于它列出的各部分")
+@_rule("narrative.parts", "narrative_mismatch", Severity.ERROR, "说明中的合计等于它列出的各部分")
 def check_parts(filing: Filing) -> Iterator[Hit]:
     """“三公” 合计 = 因公出国(境) + 公务用车购置及运行 + 公务接待, and 政府采购 = 货物 + 工程 + 服务,
     as the 说明 itself writes them (each part rounded on its own: one printed step per part)."""
@@ -982,7 +1006,7 @@ def _level_changes(filing: Filing, p: Para) -> Iterator[tuple[Token, str, Token,
             yield p.tokens[i], m.group(2), p.tokens[int(m.group(3))], m
 
 
-@rule("narrative.words", "narrative_logic", Severity.ERROR, "说明的增减用词与数字一致")
+@_rule("narrative.words", "narrative_logic", Severity.ERROR, "说明的增减用词与数字一致")
 def check_words(filing: Filing) -> Iterator[Hit]:
     """`0万元，比上年增加…` (last year's would be below zero), a fall called 增加 or a rise called
     减少, `决算数小于预算数` where it is not."""
@@ -1044,7 +1068,7 @@ def _pct_text(v: Decimal | None) -> str:
     return "无从计算" if v is None else _pct(v)
 
 
-@rule("narrative.percent", "narrative_logic", Severity.ERROR, "说明的百分比由它所说的两个数得出")
+@_rule("narrative.percent", "narrative_logic", Severity.ERROR, "说明的百分比由它所说的两个数得出")
 def check_percent(filing: Filing) -> Iterator[Hit]:
     """比…增加/减少P%, 增长P% after a change, 完成预算的P%, 占P%: the percentage follows from the figures
     printed beside it (within their rounding and one unit of the percentage's last digit)."""
@@ -1195,7 +1219,7 @@ def _year_checks(p: Para, year: int, final: bool) -> Iterator[tuple[re.Match[str
                 yield m, year, "标题应为本年度"
 
 
-@rule("narrative.year", "year_mismatch", Severity.ERROR, "说明中的年份为预算年度或上一年")
+@_rule("narrative.year", "year_mismatch", Severity.ERROR, "说明中的年份为预算年度或上一年")
 def check_years(filing: Filing) -> Iterator[Hit]:
     """A budget (决算) of year Y compares with Y−1 (`比Y−1年预算`), states figures of Y or Y−1 only,
     last year's execution for Y−1, and its headings name Y; dates (`截至…`), periods
@@ -1234,7 +1258,7 @@ _TEMPLATE = (
 )
 
 
-@rule("narrative.template", "template_remnant", Severity.WARNING, "说明中没有模板残留")
+@_rule("narrative.template", "template_remnant", Severity.WARNING, "说明中没有模板残留")
 def check_template(filing: Filing) -> Iterator[Hit]:
     """`XX局`, `XXX万元`, `x,xxx万元`, `目标1:目标2:`, `下降（增长）` left from the template.
 
@@ -1277,7 +1301,7 @@ def check_template(filing: Filing) -> Iterator[Hit]:
 _DOUBLE_STOP = re.compile(r"。{2,}")
 
 
-@rule("narrative.punctuation", "punctuation", Severity.INFO, "说明中的标点")
+@_rule("narrative.punctuation", "punctuation", Severity.INFO, "说明中的标点")
 def check_punctuation(filing: Filing) -> Iterator[Hit]:
     """A doubled full stop (`支出。。2025年`): a slip to tidy, not an anomaly of SCHEMA.md."""
     for p in _paragraphs(filing):
