@@ -58,6 +58,12 @@ def _cell(row: Mapping[str, Any], path: str) -> Decimal | None:
     return amount_at(row, path)
 
 
+def _page(row: Mapping[str, Any]) -> str:
+    """Where the row was printed, for the message ("" when the document does not say)."""
+    page = row.get("page")
+    return f"（第 {page} 页）" if isinstance(page, int) and not isinstance(page, bool) else ""
+
+
 def _path(col: str, field: str) -> str:
     return f"{col}.{field}" if field else col
 
@@ -108,7 +114,7 @@ def check_change(filing: Filing) -> Iterator[Hit]:
                     _row_key(table, row),
                     f"{where}增减数印为 {table.fmt_unit(change)}，应为 "
                     f"{table.fmt(adjusted)} − {table.fmt(initial)} = "
-                    f"{table.fmt_unit(expected)}",
+                    f"{table.fmt_unit(expected)}{_page(row)}",
                     row_index=i,
                     cells=tuple(_path(c, field) for c in COLUMN_SETS),
                     printed=change,
@@ -141,7 +147,7 @@ def check_split(filing: Filing) -> Iterator[Hit]:
                     _functional_key(row),
                     f"{COLUMN_SET_LABELS[col]}合计印为 {table.fmt_unit(whole)}，应为 "
                     f"基本支出 {table.fmt(basic)} + 项目支出 {table.fmt(project)} = "
-                    f"{table.fmt_unit(expected)}",
+                    f"{table.fmt_unit(expected)}{_page(row)}",
                     row_index=i,
                     cells=tuple(f"{col}.{part}" for part in SPLITS),
                     printed=whole,
@@ -218,7 +224,7 @@ def _sum_hits(
                 table.index,
                 key,
                 f"{key} 的{name}印为 {table.fmt_unit(printed)}，"
-                f"其下 {len(parts)} 行（{what}）合计为 {table.fmt_unit(expected)}",
+                f"其下 {len(parts)} 行（{what}）合计为 {table.fmt_unit(expected)}{_page(row)}",
                 row_index=row_index,
                 cells=(path,),
                 printed=printed,
@@ -398,7 +404,7 @@ def check_balance(filing: Filing) -> Iterator[Hit]:
                 table.index,
                 squash(inc.get("label")),
                 f"{COLUMN_SET_LABELS[col]}：{squash(inc.get('label'))} {table.fmt_unit(a)}"
-                f" ≠ {squash(exp.get('label'))} {table.fmt_unit(b)}",
+                f" ≠ {squash(exp.get('label'))} {table.fmt_unit(b)}{_page(inc)}",
                 row_index=grands[INCOME],
                 cells=(col,),
                 printed=a,
