@@ -26,9 +26,14 @@ What the rules know (the definitions they rely on):
   paragraph's first figure (or of the total it names).  Every printed figure was rounded, so the
   percentage may lie anywhere the rounded inputs allow, give or take one unit of its last digit
   (printed percentages are often truncated).
+- Where no table holds a figure, two figures the 说明 gives for the same thing agree (a
+  功能分类 line's heading and its `2026年预算安排…`; 机关运行经费 twice in a 决算); a total it
+  lists parts of (“三公”, 政府采购) is their sum, one printed step per part.
 - Years: a budget (or 决算) of year Y compares with Y−1 (`比Y−1年预算`, `与Y−1年度相比`), states
-  its own figures for Y (`Y年预算安排`, `Y年度…决算`) and last year's execution for Y−1.  Other
-  dates (`截至2025年8月31日`, a project's 实施周期) are not checked.
+  figures of Y or Y−1 only, last year's execution for Y−1, and its headings name Y.  Dates
+  (`截至2025年8月31日`), periods (`实施周期…`) and documents cited (`《…》`) are not checked.
+- Template text: `XX局`, `x,xxx万元`, `目标1:目标2:`, a choice left (`下降（增长）`); a doubled full
+  stop only where template text is left elsewhere too (alone it is a slip: `punctuation`, info).
 """
 
 from __future__ import annotations
@@ -357,10 +362,6 @@ def _is_three_public(c: Cell) -> bool:
 
 # A subject is what a figure counts; each has the table cells that can hold it.
 Finder = Callable[[Cell], bool]
-
-
-def _col_is(c: Cell, pattern: str) -> bool:
-    return bool(re.search(pattern, c.column))
 
 
 def _total_first(c: Cell) -> bool:
