@@ -537,11 +537,17 @@ def check_functional(filing: Filing) -> Iterator[Hit]:
     if split is not None:
         s_table, s_cols = split
         s_codes = {grids.row_key(r): j for j, r in enumerate(s_table.rows) if squash(r.get("code"))}
+        # a functional table printing 合计 only (江苏) says nothing of 基本 / 项目
+        printed_parts = [
+            part
+            for part in ("total", "basic", "project")
+            if any(amount_at(r, f"{INITIAL}.{part}") is not None for r in table.rows)
+        ]
         for code, i in codes.items():
             j = s_codes.get(code)
             if j is None:
                 continue
-            for part in ("total", "basic", "project"):
+            for part in printed_parts:
                 p = _functional_print(table, i, part)
                 q = _grid_print(s_table, j, s_cols[part], code)
                 if q is None or (p.value is None and q.value is None):

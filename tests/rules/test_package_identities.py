@@ -265,3 +265,10 @@ def test_personnel_and_public_costs_against_a_summary_that_prints_them() -> None
         ("grid:economic_basic", "合计"),
     }
     assert all("人员经费" in f.message or "公用经费" in f.message for f in found)
+
+
+def test_a_functional_table_of_totals_only_is_compared_on_its_totals() -> None:
+    doc = package()
+    for r in table_of(doc, "functional_expenditure")["rows"]:
+        r["initial"]["basic"] = r["initial"]["project"] = None
+    assert [f for f in run_rules(doc) if f.rule_id.startswith("package.")] == []
