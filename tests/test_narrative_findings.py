@@ -81,3 +81,25 @@ def test_open_narrative_errors_block_sign_off(justice, reviewer):
     Finding.objects.filter(filing=justice).exclude(table_kind="narrative").update(decision="resolved")
     with pytest.raises(ReviewRefused, match="错误"):
         filing_sign_off(filing=justice, user=reviewer)
+
+
+def test_a_document_waiting_for_its_department_keeps_its_narrative(
+    real_parse, clerk, django_capture_on_commit_callbacks
+):
+    from filings import services as filing_services
+
+    parsed = {**real_parse(JUSTICE), "department": None}
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = store(parsed)
+    Document.objects.filter(pk=waiting.pk).update(uploaded_by=clerk)
+    waiting.refresh_from_db()
+    assert waiting.status == Document.Status.NEEDS_DETAILS
+    with django_capture_on_commit_callbacks(execute=True):
+        filed = filing_services.document_give_details(
+            document=waiting, user=clerk, department="上海市普陀区司法局"
+        )
+    assert filed.narrative == parsed["narrative"]
+    keys = {
+        (f.anomaly_class, f.key) for f in Finding.objects.filter(filing=filed.filing, table_kind="narrative")
+    }
+    assert {("year_mismatch", "p8"), ("narrative_logic", "p9"), ("narrative_mismatch", "p9")} <= keys
