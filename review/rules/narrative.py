@@ -1205,7 +1205,8 @@ def _year_checks(p: Para, year: int, final: bool) -> Iterator[tuple[re.Match[str
         if int(m.group(1)) != year - 1:
             yield m, year - 1, "比较的应是上一年"
     compared = {m.start(1) for m in _COMPARED.finditer(f)}
-    for m in _STATED_YEAR.finditer(f):
+    figures = any(t.kind == "A" for t in p.tokens)
+    for m in _STATED_YEAR.finditer(f if figures else ""):  # only where figures are stated
         if f.count("《", 0, m.start()) > f.count("》", 0, m.start()):
             continue  # in the title of a document cited
         if m.start(1) not in compared and int(m.group(1)) not in (year, year - 1):
