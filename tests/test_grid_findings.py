@@ -93,3 +93,26 @@ def test_a_missing_table_is_stored_on_no_table() -> None:
         None,
     )
     assert re.search("政府性基金", finding.message)
+
+
+def test_the_findings_panel_links_a_grid_finding_to_its_row_on_the_grid_tab(client, reviewer) -> None:
+    truth, _ = _long_three_public(_truth())
+    filing = store_truth(truth, "p")
+    filing.department.reviewers.add(reviewer)
+    filing_check(filing=filing)
+    finding = Finding.objects.filter(filing=filing, rule_id="grid.column_sum").first()
+    client.force_login(reviewer)
+    page = client.get(f"/filings/{filing.pk}/?tab=findings").content.decode()
+    assert f'href="?tab=grids#t{finding.table_id}-r{finding.row_position}"' in page
+
+
+def test_a_finding_on_no_table_is_listed_without_a_link(client, reviewer) -> None:
+    truth = _truth()
+    truth["tables"] = [t for t in truth["tables"] if t.get("role") != "government_fund"]
+    filing = store_truth(truth, "n")
+    filing.department.reviewers.add(reviewer)
+    filing_check(filing=filing)
+    client.force_login(reviewer)
+    page = client.get(f"/filings/{filing.pk}/?tab=findings").content.decode()
+    assert '<span class="finding-link">government_fund</span>' in page
+    assert "table-None" not in page
