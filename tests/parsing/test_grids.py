@@ -192,3 +192,26 @@ def test_continuation_page_with_text_rows_keeps_the_columns(tmp_path: Path) -> N
     grid = _parse(tmp_path, doc)["tables"][0]
     assert len(grid["pages"]) == 2 and grid["columns"] == ["采购项目", "采购方式", "金额"]
     assert [r["label"] for r in grid["rows"]] == [f"项目{n}" for n in range(40)]
+
+
+def test_code_parts_named_on_the_total_line(tmp_path: Path) -> None:
+    """`科目编码` over three columns whose 类 | 款 | 项 are printed on the 合计 line (a 决算 layout)."""
+    doc = Doc()
+    doc.text_line("某局2024年度收入决算表", size=16, center=True)
+    rows: list[list[C | str | None]] = [
+        [C("项目", cs=4), None, None, None, C("本年收入合计", rs=3), C("财政拨款收入", rs=3)],
+        [C("功能分类", cs=3), None, None, C("科目名称", rs=2), None, None],
+        [C("科目编码", cs=3), None, None, None, None, None],
+        ["类", "款", "项", "合计", "9.00", "9.00"],
+        ["201", "", "", "一般公共服务支出", "9.00", "9.00"],
+        ["201", "06", "", "财政事务", "9.00", "9.00"],
+        ["201", "06", "01", "行政运行", "9.00", "9.00"],
+    ]
+    doc.table([30, 30, 30, 140, 70, 70], rows)
+    grid = _parse(tmp_path, doc)["tables"][0]
+    assert [(r["code"], r["label"]) for r in grid["rows"]] == [
+        (None, "合计"),
+        ("201", "一般公共服务支出"),
+        ("20106", "财政事务"),
+        ("2010601", "行政运行"),
+    ]

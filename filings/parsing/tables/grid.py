@@ -125,6 +125,7 @@ def _layout(grid: Grid, header_rows: list[int], all_values: bool) -> list[_Panel
             col.code_part = _is_code_path(path)
             col.label = col.code_part is None and _is_label_path(path)
         columns.append(col)
+    _number_code_parts(columns)
     panels: list[_Panel] = [_Panel()]
     for col in columns:
         naming = col.label or col.code_part is not None
@@ -133,6 +134,19 @@ def _layout(grid: Grid, header_rows: list[int], all_values: bool) -> list[_Panel
         panels[-1].columns.append(col)
     _name_sides(panels)
     return panels
+
+
+def _number_code_parts(columns: list[_Column]) -> None:
+    """Two or three adjacent code columns under one `科目编码` header are 类, 款 and 项."""
+    run: list[_Column] = []
+    for col in [*columns, None]:
+        if col is not None and col.code_part == -1 and (not run or run[-1].path == col.path):
+            run.append(col)
+            continue
+        if 2 <= len(run) <= 3:
+            for n, part in enumerate(run):
+                part.code_part = n
+        run = [col] if col is not None and col.code_part == -1 else []
 
 
 def _name_sides(panels: list[_Panel]) -> None:
@@ -175,6 +189,19 @@ def _complete_header(grid: Grid, header_rows: list[int], panels: list[_Panel], r
         old.add(col.name)
         col.path = (*col.path, text)
         grid.cells[grid.index[row.r][col.c]].text = ""
+    # `科目编码` over three code columns with `类 | 款 | 项` printed on the 合计 line
+    for panel in panels:
+        for col in panel.columns:
+            under = grid.cells[grid.index[row.r][col.c]]
+            text = squash(under.text)
+            if (
+                col.code_part is not None
+                and under.r0 == row.r
+                and under.c1 - under.c0 == 1
+                and text in _PARTS
+            ):
+                col.code_part = _PARTS[text]
+                under.text = ""
     return old
 
 
