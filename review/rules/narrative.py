@@ -621,10 +621,14 @@ def _agrees(printed: Token, value: Decimal) -> bool:
 
 
 def _column_measure_ok(c: Cell, final: bool, stage_final: bool) -> bool:
+    """In a 决算, a 预算 figure is compared with 预算数 columns and a 决算 one with the others; a
+    “三公” table whose columns do not say which is which (a header row read as a row) is not used."""
     if not stage_final:
         return True
     if "预算数" in c.column or "年初预算" in c.column:
         return not final
+    if _is_three_public(c) and "决算数" not in c.column:
+        return False
     return final
 
 
@@ -732,11 +736,7 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
     paras = _paragraphs(filing)
     if not paras:
         return
-    cells = _cells(filing)
-    stage_final = filing.doc.get("stage") == FINAL
     codes = _codes(filing)
-    finders = {s: (n, f) for s, _, n, f in _SUBJECTS}
-    found: dict[tuple[str, bool], list[Cell]] = {}
     first_stated: dict[tuple[str, bool], Stated] = {}
     for p in paras:
         lines = _lines(p, codes)
@@ -745,12 +745,7 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
         for st in _stated(filing, p):
             if lines and st.token.start >= lines[0].start:
                 break
-            if (st.subject, st.final) not in found:
-                _, find = finders[st.subject]
-                found[(st.subject, st.final)] = [
-                    c for c in cells if find(c) and _column_measure_ok(c, st.final, stage_final)
-                ]
-            candidates = found[(st.subject, st.final)]
+            candidates = _candidates(filing, st)
             if not candidates:
                 yield from _stated_twice(st, first_stated)
                 continue
@@ -766,6 +761,28 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
                 expected=best.value,
                 detail=f"{st.name}: {st.token.printed} printed, table {best.title} {best.value}",
             )
+
+
+_FINDERS = {s: f for s, _, _, f in _SUBJECTS}
+
+
+def _candidates(filing: Filing, st: Stated) -> list[Cell]:
+    """The table cells that can hold what `st` states (built once per subject and run)."""
+    found: dict[tuple[str, bool], list[Cell]] = _memo(filing, "candidates", lambda _: {})
+    key = (st.subject, st.final)
+    if key not in found:
+        find, stage_final = _FINDERS[st.subject], filing.doc.get("stage") == FINAL
+        found[key] = [c for c in _cells(filing) if find(c) and _column_measure_ok(c, st.final, stage_final)]
+    return found[key]
+
+
+def _level_disagrees(filing: Filing, p: Para, level: Token) -> bool:
+    """The figure is one the tables hold otherwise (narrative.tables reports it)."""
+    for st in _stated(filing, p):
+        if st.token is level:
+            cells = _candidates(filing, st)
+            return bool(cells) and not any(_agrees(level, c.value) for c in cells)
+    return False
 
 
 # What one figure names, never another part of the filing (`项目支出` may be a fund's too).
@@ -931,10 +948,12 @@ _LEVEL_CHANGE = re.compile(
     rf"⟨A(\d+)⟩(?:,{_NO_FIG}(?:比|较|与|同){_NO_FIG}|[,。]与{_NO_FIG}相比,{_NO_FIG}){_WORD}⟨A(\d+)⟩"
     rf"(?:,{_WORD}{_PAREN}⟨P(\d+)⟩)?"
 )
-_COMPLETION = re.compile(
-    rf"预算(?:数)?为?⟨A(\d+)⟩,{_NO_FIG}决算(?:数)?为?⟨A(\d+)⟩[,。]?完成(?:年初)?预算(?:的)?⟨P(\d+)⟩"
+_BUDGET_FINAL = rf"预算(?:数)?为?⟨A(\d+)⟩,{_NO_FIG}决算(?:数)?为?⟨A(\d+)⟩"
+_COMPLETION = re.compile(rf"{_BUDGET_FINAL}[,。]?完成(?:年初|全年)?预算(?:数)?(?:的)?⟨P(\d+)⟩")
+# `决算数与预算数基本持平` allows a difference of unknown size: not checked
+_VERDICT = re.compile(
+    r"决算数(?:(小于|大于|低于|高于|等于)(?:年初|全年)?预算数|(?:同|与)(?:年初|全年)?预算数(持平|一致|相同))"
 )
-_VERDICT = re.compile(r"决算数(?:(小于|大于|低于|高于)预算数|(?:同|与)预算数(持平|一致|相同))")
 _SHARE = re.compile(r"⟨A(\d+)⟩,占(?:([^,;。⟨]*?)的)?⟨P(\d+)⟩")
 
 
@@ -1041,7 +1060,7 @@ def check_words(filing: Filing) -> Iterator[Hit]:
                     printed=f"{word}{pct.printed}",
                     expected=_pct_text(_growth(base.value, cur.value)),
                 )
-        for m in _COMPLETION.finditer(c):
+        for m in re.finditer(_BUDGET_FINAL, c):
             budget, final = p.tokens[int(m.group(1))], p.tokens[int(m.group(2))]
             v = _VERDICT.search(c, m.end())
             if v is None or "⟨A" in c[m.end() : v.start()]:
@@ -1052,7 +1071,7 @@ def check_words(filing: Filing) -> Iterator[Hit]:
             wrong = (
                 (said in ("小于", "低于") and diff >= 0)
                 or (said in ("大于", "高于") and diff <= 0)
-                or (said in ("持平", "一致", "相同") and abs(diff) > tol)
+                or (said in ("持平", "一致", "相同", "等于") and abs(diff) > tol)
             )
             if wrong:
                 yield _hit(
@@ -1105,7 +1124,7 @@ def _percent_paragraph(filing: Filing, paras: Sequence[Para], p: Para) -> Iterat
             return None if base <= 0 else ch / base * HUNDRED
 
         span = _ratio_range(rate, level, change)
-        if span and not _pct_ok(pct, span):
+        if span and not _pct_ok(pct, span) and not _level_disagrees(filing, p, level):
             base = level.value - change.value if up else level.value + change.value
             yield _hit(
                 p,
@@ -1196,6 +1215,8 @@ _STATED_YEAR = re.compile(
 )
 _EXECUTED = re.compile(r"(?<![比较与同])(\d{4})年(?:度)?(?:当年)?预算执行数")
 # a heading or cover naming the filing itself: `2026年部门预算编制说明`, `2024年度部门决算`
+# the date a 决算's assets are counted at is the end of its year; a budget's is in the year before
+_AS_OF = re.compile(r"截至(\d{4})年(\d{1,2})月(\d{1,2})日")
 _TITLE_YEAR = re.compile(r"(\d{4})年(?:度)?(?:区级)?部门(?:预算|决算)")
 
 
@@ -1215,6 +1236,12 @@ def _year_checks(p: Para, year: int, final: bool) -> Iterator[tuple[re.Match[str
         for m in _EXECUTED.finditer(f):
             if int(m.group(1)) != year - 1:
                 yield m, year - 1, "上年执行数应为上一年"
+    for m in _AS_OF.finditer(f):
+        got = int(m.group(1))
+        if final and (got, m.group(2), m.group(3)) != (year, "12", "31"):
+            yield m, year, "决算的资产统计日应为本年度12月31日"
+        elif not final and got not in (year, year - 1):
+            yield m, year - 1, "应为本年度或上一年"
     if len(f) <= 40 and "," not in f:
         for m in _TITLE_YEAR.finditer(f):
             if int(m.group(1)) != year:

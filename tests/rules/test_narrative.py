@@ -222,6 +222,35 @@ def test_two_figures_for_one_thing_no_table_holds() -> None:
     assert [(f.key, f.printed, f.expected) for f in hits] == [("p28", Decimal("1248000"), Decimal("1428000"))]
 
 
+def test_a_final_accounts_three_public_table_that_does_not_say_budget_or_final_is_not_used() -> None:
+    # the 预算数/决算数 header row read as a row: 0.95 could be either
+    table = grid(
+        "final_accounts",
+        "财政拨款“三公”经费支出决算表",
+        ["财政拨款“三公”经费/合计", "财政拨款“三公”经费/公务接待费"],
+        grow("预算数", {"财政拨款“三公”经费/合计": "预算数", "财政拨款“三公”经费/公务接待费": "预算数"}),
+        grow(None, {"财政拨款“三公”经费/合计": "9500.00", "财政拨款“三公”经费/公务接待费": "9500.00"}),
+        unit="万元",
+    )
+    text = "“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0%。"
+    assert found(budget(para(text), tables=[table], year=2024, stage="final"), "narrative.tables") == []
+
+
+def test_a_wrong_total_is_one_finding_not_also_its_percentage() -> None:
+    text = "上海市普陀区某局2024年度收入支出总计0万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%。"
+    table = grid(
+        "final_accounts",
+        "收入支出决算总表",
+        ["收入/决算数", "支出/决算数"],
+        grow("总计", {"收入/决算数": "29953900.00"}, side="income"),
+        grow("总计", {"支出/决算数": "29953900.00"}, side="expense"),
+        unit="万元",
+    )
+    doc = budget(para(text, 18), tables=[table], year=2024, stage="final")
+    assert keys(doc, "narrative.tables") == [("narrative_mismatch", "narrative", "p18")]
+    assert found(doc, "narrative.percent") == []
+
+
 def test_last_years_figures_and_changes_are_not_compared() -> None:
     text = "财政拨款收入9628.22万元，比2025年预算增加9999.99万元。2025年当年预算执行数为1.00万元。"
     assert found(budget(para(text), tables=[SUMMARY]), "narrative.tables") == []
@@ -283,6 +312,15 @@ def test_a_final_account_that_says_less_than_budget_when_it_is_not() -> None:
         ("narrative_logic", "narrative", "p8")
     ]
     assert found(budget(para(good), year=2024, stage="final"), "narrative.words") == []
+
+
+def test_a_final_account_that_says_equal_when_it_is_not() -> None:
+    bad = "年初预算为62.29万元，支出决算为60.99万元。决算数等于预算数的主要原因：预算按周全保障测算。"
+    roughly = "年初预算为10.00万元，支出决算为9.90万元。决算数与预算数基本持平。"
+    assert keys(budget(para(bad), year=2024, stage="final"), "narrative.words") == [
+        ("narrative_logic", "narrative", "p8")
+    ]
+    assert found(budget(para(roughly), year=2024, stage="final"), "narrative.words") == []
 
 
 # ------------------------------------------------------------------ narrative.percent
@@ -350,6 +388,15 @@ def test_years_of_documents_cited_and_dates_are_not_checked() -> None:
     assert keys(budget(para("2024年预算安排1万元。")), "narrative.year") == [
         ("year_mismatch", "narrative", "p8")
     ]
+
+
+def test_a_final_accounts_assets_are_counted_at_the_end_of_its_year() -> None:
+    bad = "截至2023年12月31日，上海市普陀区财政局共有车辆0辆。"
+    assert keys(budget(para(bad, 24), year=2024, stage="final"), "narrative.year") == [
+        ("year_mismatch", "narrative", "p24")
+    ]
+    good = bad.replace("2023", "2024")
+    assert found(budget(para(good, 24), year=2024, stage="final"), "narrative.year") == []
 
 
 def test_a_final_account_reports_its_year_and_compares_with_the_one_before() -> None:
