@@ -114,6 +114,7 @@ class Para:
     folded: str = ""
     tokens: list[Token] = field(default_factory=list)
     coded: str = ""  # folded text, every figure replaced by ⟨A3⟩ / ⟨P1⟩
+    stated: list[Stated] | None = None  # what `_stated` read, kept for the other rules
 
     def at(self, pos: int) -> Segment:
         seg = self.segments[0]
@@ -585,7 +586,14 @@ class Stated:
     para: Para
 
 
-def _stated(filing: Filing, p: Para) -> Iterator[Stated]:
+def _stated(filing: Filing, p: Para) -> list[Stated]:
+    """The figures the paragraph states for a subject (read once per paragraph)."""
+    if p.stated is None:
+        p.stated = list(_read_stated(filing, p))
+    return p.stated
+
+
+def _read_stated(filing: Filing, p: Para) -> Iterator[Stated]:
     stage_final = filing.doc.get("stage") == FINAL
     previous: Stated | None = None
     for i, t in enumerate(p.tokens):
@@ -678,13 +686,17 @@ def _build_codes(filing: Filing) -> dict[str, list[tuple[Cell, str]]]:
     return out
 
 
-def _by_names(codes: Mapping[str, list[tuple[Cell, str]]], names: Sequence[str]) -> str | None:
-    """The code of 类[/款[/项]] named so: each looked up under the one before (a 项 under its 类 when
-    the 款 is misnamed)."""
+def _names_index(codes: Mapping[str, list[tuple[Cell, str]]]) -> dict[str, set[str]]:
     named: dict[str, set[str]] = {}
     for code, entries in codes.items():
         for _, label in entries:
             named.setdefault(match_key(label), set()).add(code)
+    return named
+
+
+def _by_names(named: Mapping[str, set[str]], names: Sequence[str]) -> str | None:
+    """The code of 类[/款[/项]] named so: each looked up under the one before (a 项 under its 类 when
+    the 款 is misnamed)."""
     keys = [match_key(n) for n in names if n]
     if not keys:
         return None
@@ -705,7 +717,7 @@ def _by_names(codes: Mapping[str, list[tuple[Cell, str]]], names: Sequence[str])
     return code if len(code) == 3 + 2 * (len(keys) - 1) else None
 
 
-def _lines(p: Para, codes: Mapping[str, list[tuple[Cell, str]]]) -> list[Line]:
+def _lines(filing: Filing, p: Para) -> list[Line]:
     lines: list[Line] = []
     f = p.folded
     for m in _CODED.finditer(f):
@@ -715,13 +727,13 @@ def _lines(p: Para, codes: Mapping[str, list[tuple[Cell, str]]]) -> list[Line]:
     if not lines:
         for m in _QUOTED.finditer(f):
             names = [n for n in re.split(r"-", m.group(1)) if n]
-            code = _by_names(codes, names)
+            code = _by_names(_memo(filing, "named", lambda f: _names_index(_codes(f))), names)
             if code:
                 lines.append(Line(code, names[-1], m.start(), m.end()))
     if not lines:
         for m in _NAMED.finditer(f):
             names = [_NUMBERING.sub("", g) for g in m.groups() if g]
-            code = _by_names(codes, names)
+            code = _by_names(_memo(filing, "named", lambda f: _names_index(_codes(f))), names)
             if code:
                 lines.append(Line(code, names[-1], m.start(), m.end()))
     return lines
@@ -739,7 +751,7 @@ def check_tables(filing: Filing) -> Iterator[Hit]:
     codes = _codes(filing)
     first_stated: dict[tuple[str, bool], Stated] = {}
     for p in paras:
-        lines = _lines(p, codes)
+        lines = _lines(filing, p)
         if lines:
             yield from _line_figures(filing, p, lines, codes)
         for st in _stated(filing, p):
