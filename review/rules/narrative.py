@@ -1310,20 +1310,26 @@ def check_template(filing: Filing) -> Iterator[Hit]:
     paras = _paragraphs(filing)
     for p in paras:
         seen: list[tuple[int, int]] = []
+        by_page: dict[int, list[tuple[re.Match[str], str]]] = {}
         for pattern, what in _TEMPLATE:
             for m in pattern.finditer(p.folded):
                 if any(lo < m.end() and m.start() < hi for lo, hi in seen):
                     continue  # `x,xxx` is one placeholder, not also an `xxx`
                 seen.append((m.start(), m.end()))
-                hits.append(
-                    _hit(
-                        p,
-                        m.start(),
-                        f"模板残留（{what}）“{p.text[m.start() : m.end()]}”："
-                        f"“{_quote(p, m.start(), m.end())}”",
-                        printed=p.text[m.start() : m.end()],
-                    )
+                by_page.setdefault(p.at(m.start()).page, []).append((m, what))
+        for found in by_page.values():  # one finding per paragraph and page, naming every remnant
+            found.sort(key=lambda x: x[0].start())
+            first = found[0][0]
+            texts = list(dict.fromkeys(f"“{p.text[m.start() : m.end()]}”（{what}）" for m, what in found))
+            more = f"等{len(found)}处" if len(found) > 3 else ""
+            hits.append(
+                _hit(
+                    p,
+                    first.start(),
+                    f"模板残留{'、'.join(texts[:3])}{more}：“{_quote(p, first.start(), first.end())}”",
+                    printed="、".join(dict.fromkeys(p.text[m.start() : m.end()] for m, _ in found)),
                 )
+            )
     if hits:
         for p in paras:
             for m in _DOUBLE_STOP.finditer(p.text):
