@@ -1,7 +1,8 @@
 """Request input that no page can use is refused with a 400 that says why, in Chinese.
 
 ``InputGuardMiddleware`` answers a NUL byte in any GET or POST name or value with 400 before a
-view runs (PostgreSQL refuses NUL in text, which made every text field a 500), and turns an
+view runs (PostgreSQL refuses NUL in text, which made every text field a 500) — all but the
+upload page's body, which that page refuses unread when it is too large — and turns an
 ``InvalidInput`` raised by a view into the same page with the view's own message.
 ``bounded_int`` reads one integer query parameter within bounds.
 """
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 
 NUL_MESSAGE = "请求中含有不允许的控制字符（NUL），未作处理。"
 
@@ -25,6 +27,12 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "400_input.html", {"message": message}, status=400)
 
 
+def _body_checked(request: HttpRequest) -> bool:
+    """Every post's body but the upload page's: parsing that here would store its files before
+    the page can refuse a body that is too large unread; it reads no text field anyway."""
+    return request.method == "POST" and request.path != reverse("filings:upload")
+
+
 def _has_nul(params: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
 
@@ -34,8 +42,7 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # request.POST is parsed here rather than in the view; CsrfViewMiddleware reads it anyway.
-        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+        if _has_nul(request.GET) or (_body_checked(request) and _has_nul(request.POST)):
             return refused(request, NUL_MESSAGE)
         return self.get_response(request)
 

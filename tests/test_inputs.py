@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -297,6 +298,15 @@ def test_a_nul_byte_anywhere_is_a_400(client, world):
         client.get("/filings/", {"\x00": "1"}),
     ):
         assert response.status_code == 400 and "NUL" in response.content.decode()
+
+
+def test_the_upload_body_is_left_to_the_upload_page(client, world, settings):
+    """The guard does not parse an upload: the page refuses a body that is too large unread."""
+    settings.UPLOAD_MAX_REQUEST_BYTES = 1024
+    _login(client, world, "clerk")
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"0" * 200_000)
+    response = client.post("/upload/", {"files": [pdf], "x": "\x00"})
+    assert response.status_code == 302 and "超过上限" in client.get(response["Location"]).content.decode()
 
 
 # --------------------------------------------------------------------------- drawn by hypothesis
