@@ -296,7 +296,8 @@ def _row_values(table: Table, row: Mapping[str, Any]) -> dict[str, Decimal]:
     if table.kind == SUMMARY:
         raw: Mapping[str, Any] = {"金额": row.get("initial")}
     elif table.kind == FUNCTIONAL:
-        init = row.get("initial") if isinstance(row.get("initial"), Mapping) else {}
+        initial = row.get("initial")
+        init: Mapping[str, Any] = initial if isinstance(initial, Mapping) else {}
         raw = {"合计": init.get("total"), "基本支出": init.get("basic"), "项目支出": init.get("project")}
     elif table.kind == GRID:
         values = row.get("values")
@@ -1120,7 +1121,8 @@ def _percent_paragraph(filing: Filing, paras: Sequence[Para], p: Para) -> Iterat
             yield _hit(
                 p,
                 pct.start,
-                f"由{base.printed}到{cur.printed}，{word}{_pct(abs(_growth(base.value, cur.value) or 0))}，"
+                f"由{base.printed}到{cur.printed}，"
+                f"{word}{_pct(abs(cur.value - base.value) / base.value * HUNDRED)}，"
                 f"却写{word}{pct.printed}：“{_quote(p, base.start, pct.end)}”",
                 printed=pct.value,
                 expected=(abs(cur.value - base.value) / base.value * HUNDRED).quantize(Decimal("0.01")),
@@ -1137,15 +1139,15 @@ def _percent_paragraph(filing: Filing, paras: Sequence[Para], p: Para) -> Iterat
 
         span = _ratio_range(rate, level, change)
         if span and not _pct_ok(pct, span) and not _level_disagrees(filing, p, level):
-            base = level.value - change.value if up else level.value + change.value
+            last = level.value - change.value if up else level.value + change.value
             yield _hit(
                 p,
                 pct.start,
-                f"{level.printed}比上年{word}{change.printed}，上年为{_wan(base)}，应为"
-                f"{_pct(change.value / base * HUNDRED)}，却写{pct.printed}："
+                f"{level.printed}比上年{word}{change.printed}，上年为{_wan(last)}，应为"
+                f"{_pct(change.value / last * HUNDRED)}，却写{pct.printed}："
                 f"“{_quote(p, level.start, pct.end)}”",
                 printed=pct.value,
-                expected=(change.value / base * HUNDRED).quantize(Decimal("0.01")),
+                expected=(change.value / last * HUNDRED).quantize(Decimal("0.01")),
             )
     for m in _COMPLETION.finditer(c):
         budget, final, pct = tok[int(m.group(1))], tok[int(m.group(2))], tok[int(m.group(3))]
