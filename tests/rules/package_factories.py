@@ -12,6 +12,17 @@ from typing import Any
 
 from .factories import filing, fn_row, functional, summary, yuan
 
+# the columns of a Shanghai “三公”经费和机关运行经费预算表
+THREE_PUBLIC_COLUMNS = [
+    "“三公”经费预算数/合计",
+    "“三公”经费预算数/因公出国(境)费",
+    "“三公”经费预算数/公务接待费",
+    "“三公”经费预算数/公务用车购置及运行费/小计",
+    "“三公”经费预算数/公务用车购置及运行费/购置费",
+    "“三公”经费预算数/公务用车购置及运行费/运行费",
+    "机关运行经费预算数",
+]
+
 
 def row(
     label: str | None, *values: Any, code: str | None = None, side: str | None = None, page: int = 1
@@ -123,15 +134,7 @@ def package(**overrides: Any) -> dict[str, Any]:
     )
     three = grid(
         "three_public",
-        [
-            "“三公”经费预算数/合计",
-            "“三公”经费预算数/因公出国(境)费",
-            "“三公”经费预算数/公务接待费",
-            "“三公”经费预算数/公务用车购置及运行费/小计",
-            "“三公”经费预算数/公务用车购置及运行费/购置费",
-            "“三公”经费预算数/公务用车购置及运行费/运行费",
-            "机关运行经费预算数",
-        ],
+        THREE_PUBLIC_COLUMNS,
         row(None, 30000, 10000, 5000, 15000, None, 15000, 100000),
         unit="万元",
     )

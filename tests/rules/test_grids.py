@@ -7,7 +7,7 @@ from decimal import Decimal
 from review.rules import run_rules, to_anomalies_json
 
 from .factories import filing, findings, keys
-from .package_factories import grid, row
+from .package_factories import THREE_PUBLIC_COLUMNS, grid, row
 
 ECON = ["金额"]
 
@@ -241,15 +241,7 @@ def test_text_columns_are_not_summed() -> None:
 
 # ------------------------------------------------------------------ grid.column_sum
 
-THREE = [
-    "“三公”经费预算数/合计",
-    "“三公”经费预算数/因公出国(境)费",
-    "“三公”经费预算数/公务接待费",
-    "“三公”经费预算数/公务用车购置及运行费/小计",
-    "“三公”经费预算数/公务用车购置及运行费/购置费",
-    "“三公”经费预算数/公务用车购置及运行费/运行费",
-    "机关运行经费预算数",
-]
+THREE = THREE_PUBLIC_COLUMNS
 
 
 def test_three_public_total_is_its_parts_with_the_car_group_by_its_subtotal() -> None:

@@ -16,6 +16,8 @@ import pytest
 
 from review.rules import SCHEMA_CLASSES, run_rules, to_anomalies_json
 
+from .package_factories import THREE_PUBLIC_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[2]
 NARRATIVE_RULES = [
     "narrative.tables",
@@ -95,15 +97,7 @@ HOUSING = functional(
 THREE_PUBLIC = grid(
     "three_public",
     "2026年部门“三公”经费和机关运行经费预算表",
-    [
-        "“三公”经费预算数/合计",
-        "“三公”经费预算数/因公出国(境)费",
-        "“三公”经费预算数/公务接待费",
-        "“三公”经费预算数/公务用车购置及运行费/小计",
-        "“三公”经费预算数/公务用车购置及运行费/购置费",
-        "“三公”经费预算数/公务用车购置及运行费/运行费",
-        "机关运行经费预算数",
-    ],
+    THREE_PUBLIC_COLUMNS,
     grow(
         None,
         {
