@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from filings import services
 from filings.interchange import filing_to_dict
 from filings.models import Document
 from tests.conftest import REAL, REAL_NAMES
+from tests.test_parsed_storage import store
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,7 @@ ALL_REAL = sorted(p.stem for p in (REAL / "pdf").glob("*.pdf"))
 
 
 def _store(parsed: dict, sha: str) -> Document:
-    document = Document.objects.create(
-        original_filename=f"{sha}.pdf",
-        sha256=(sha * 64)[:64],
-        size=1,
-        content_type="application/pdf",
-        file="x.pdf",
-        status=Document.Status.PARSING,
-    )
-    return services.document_store_parse(document=document, parsed=parsed, seconds=0.1)
+    return store(parsed, sha)
 
 
 @pytest.mark.parametrize("name", REAL_NAMES)
