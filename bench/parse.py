@@ -10,6 +10,7 @@ Each measurement runs in its own subprocess, so the peak RSS (getrusage ru_maxrs
 does not include the other's. Printed per file: seconds per page for our `parse_pdf` and
 for `extract_tables()` over the same pages, their ratio, and each one's peak RSS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ def worker(mode: str, path: Path) -> None:
 
 
 def measure(mode: str, path: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--worker", mode, str(path)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", mode, str(path)], check=True, capture_output=True, text=True
+    )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -77,8 +79,9 @@ def concatenate(files: list[Path], repeat: int, target: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*", type=Path, help="filing PDFs (default: the corpus)")
-    ap.add_argument("--repeat", type=int, default=0,
-                    help="bench one long filing: the files' pages concatenated N times")
+    ap.add_argument(
+        "--repeat", type=int, default=0, help="bench one long filing: the files' pages concatenated N times"
+    )
     ap.add_argument("--worker", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -89,16 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         if args.repeat:
             files = [concatenate(files, args.repeat, Path(tmp) / f"repeat{args.repeat}.pdf")]
-        print(f"{'file':<44} {'pages':>5} {'ours s/page':>11} {'plain s/page':>12} "
-              f"{'ratio':>6} {'ours RSS MB':>11} {'plain RSS MB':>12}")
+        print(
+            f"{'file':<44} {'pages':>5} {'ours s/page':>11} {'plain s/page':>12} "
+            f"{'ratio':>6} {'ours RSS MB':>11} {'plain RSS MB':>12}"
+        )
         for path in files:
             ours = measure("ours", path)
             plain = measure("plain", path)
             pages = max(int(ours["pages"]), 1)
-            print(f"{path.name[:44]:<44} {pages:>5} {ours['seconds'] / pages:>11.4f} "
-                  f"{plain['seconds'] / pages:>12.4f} "
-                  f"{ours['seconds'] / plain['seconds']:>6.2f} "
-                  f"{ours['rss_mb']:>11.1f} {plain['rss_mb']:>12.1f}")
+            print(
+                f"{path.name[:44]:<44} {pages:>5} {ours['seconds'] / pages:>11.4f} "
+                f"{plain['seconds'] / pages:>12.4f} "
+                f"{ours['seconds'] / plain['seconds']:>6.2f} "
+                f"{ours['rss_mb']:>11.1f} {plain['rss_mb']:>12.1f}"
+            )
     return 0
 
 

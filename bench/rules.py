@@ -28,8 +28,13 @@ DEFAULT = ROOT / "tests" / "corpus" / "truth" / "zunyi-hrss-2024-adjustment.json
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("filing", nargs="?", type=Path, default=DEFAULT,
-                    help="a budget-filing/1 JSON, or a PDF to parse first (default: %(default)s)")
+    ap.add_argument(
+        "filing",
+        nargs="?",
+        type=Path,
+        default=DEFAULT,
+        help="a budget-filing/1 JSON, or a PDF to parse first (default: %(default)s)",
+    )
     ap.add_argument("-n", "--repeat", type=int, default=100, help="runs to time")
     ap.add_argument("--per-rule", action="store_true", help="also print each rule's best time")
     args = ap.parse_args(argv)
@@ -48,10 +53,14 @@ def main(argv: list[str] | None = None) -> int:
         findings = run_rules(doc)
         times.append((time.perf_counter() - start) * 1000)
     anomalies = to_anomalies_json(findings)["anomalies"]
-    print(f"{args.filing.name}: {len(doc.get('tables', []))} tables, {len(pages)} pages; "
-          f"{len(findings)} findings, {len(anomalies)} anomalies")
-    print(f"run_rules: {min(times):.2f} ms best, {statistics.median(times):.2f} ms median "
-          f"per run over {len(times)} runs")
+    print(
+        f"{args.filing.name}: {len(doc.get('tables', []))} tables, {len(pages)} pages; "
+        f"{len(findings)} findings, {len(anomalies)} anomalies"
+    )
+    print(
+        f"run_rules: {min(times):.2f} ms best, {statistics.median(times):.2f} ms median "
+        f"per run over {len(times)} runs"
+    )
     if args.per_rule:
         for rule_id in RULES:
             best = min(_timed(doc, rule_id) for _ in range(max(1, args.repeat // 10)))

@@ -64,6 +64,7 @@ real-sh-wanyuan-item: sh-putuo-govoffice-2025 `--org-line --org-label 编制部�
 --unit 万元 --round --side-header label --side-words item --amount-word year --size 10
 --width-scale 0.85 --repeat-title --break-every 12 --indent`.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -87,8 +88,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-KINDS = ("income_expense_summary", "functional_expenditure", "project_expenditure",
-         "project_performance", "transfer_payment", "grid")
+KINDS = (
+    "income_expense_summary",
+    "functional_expenditure",
+    "project_expenditure",
+    "project_performance",
+    "transfer_payment",
+    "grid",
+)
 COLS = ("initial", "adjusted", "change")
 SPLITS = ("total", "basic", "project")
 FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
@@ -180,10 +187,18 @@ def head(opt: Options, word: str, unit: str | None = None) -> str:
     if not opt.alt_headers:
         return word
     year = f"{opt.year}年" if opt.year else ""
-    alt = {"年初预算数": f"{year}年初预算数", "本年预算数": f"{year}预算数",
-           "调整预算数": f"{year}调整预算数", "增减数": "增（+）减（-）数",
-           "科目编码": "功能分类科目编码", "科目名称": "功能分类科目名称", "项目名称": "项目名称",
-           "预算数": f"{year}预算数", "收入": "收入项目", "支出": "支出项目"}
+    alt = {
+        "年初预算数": f"{year}年初预算数",
+        "本年预算数": f"{year}预算数",
+        "调整预算数": f"{year}调整预算数",
+        "增减数": "增（+）减（-）数",
+        "科目编码": "功能分类科目编码",
+        "科目名称": "功能分类科目名称",
+        "项目名称": "项目名称",
+        "预算数": f"{year}预算数",
+        "收入": "收入项目",
+        "支出": "支出项目",
+    }
     return alt.get(word, word)
 
 
@@ -211,11 +226,21 @@ class Writer:
     data_start: int | None = None  # a typed list's first data row (for --break-every)
 
     def font(self, bold: bool = False, size: float | None = None, title: bool = False) -> Font:
-        return Font(name=self.opt.title_font if title else self.opt.font, bold=bold,
-                    size=size or self.opt.size)
+        return Font(
+            name=self.opt.title_font if title else self.opt.font, bold=bold, size=size or self.opt.size
+        )
 
-    def put(self, r: int, c: int, value: Any, *, fmt: str | None = None, align: str = "left",
-            bold: bool = False, border: bool = True) -> None:
+    def put(
+        self,
+        r: int,
+        c: int,
+        value: Any,
+        *,
+        fmt: str | None = None,
+        align: str = "left",
+        bold: bool = False,
+        border: bool = True,
+    ) -> None:
         cell = self.ws.cell(row=r, column=c, value=value)
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"  # `=100%` is an indicator value, not a formula
@@ -266,8 +291,7 @@ class Writer:
             # the title as the first ruled row of the table
             self.merge(self.row, 1, self.row, self.ncols)
         else:
-            self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row,
-                                end_column=self.ncols)
+            self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.ncols)
         # a long title wraps in its merged cell: give it the lines it needs
         width = sum(self.widths) if self.widths else 100.0
         lines = math.ceil(_text_width(text) * 16 / self.opt.size / max(1.0, (width - 2) * 0.9))
@@ -288,8 +312,9 @@ class Writer:
             return
         if self.opt.org_line and self.opt.unit_after_org:
             # one cell's text: `编制部门：… (four spaces) 单位：万元`
-            c = self.ws.cell(row=self.row, column=1,
-                             value=f"{self.opt.org_label}：{self.opt.org_line}    单位：{unit}")
+            c = self.ws.cell(
+                row=self.row, column=1, value=f"{self.opt.org_label}：{self.opt.org_line}    单位：{unit}"
+            )
             c.font = self.font()
             self.row += 1
             return
@@ -305,8 +330,7 @@ class Writer:
                 c.font = self.font()
                 c = self.ws.cell(row=self.row, column=min(2, self.ncols), value=self.opt.org_line)
             else:
-                c = self.ws.cell(row=self.row, column=1,
-                                 value=f"{self.opt.org_label}：{self.opt.org_line}")
+                c = self.ws.cell(row=self.row, column=1, value=f"{self.opt.org_label}：{self.opt.org_line}")
             c.font = self.font()
         c = self.ws.cell(row=self.row, column=self.ncols, value=f"单位：{unit}")
         c.font = self.font()
@@ -318,7 +342,7 @@ class Writer:
         if not self.widths:
             return True
         text = f"{self.opt.org_label}：{self.opt.org_line}"
-        room = sum(self.widths[:self.ncols - 1]) if self.ncols > 1 else 0.0
+        room = sum(self.widths[: self.ncols - 1]) if self.ncols > 1 else 0.0
         # a width unit is about 5.25 pt (a digit of the default font), a CJK glyph `size` pt
         return _text_width(text) * self.opt.size / 2 + 3 <= room * 5.25
 
@@ -349,16 +373,19 @@ class Writer:
             # the safe side: a row too tall costs nothing, one too low loses text)
             per_line = max(1.0, (width - 1) * 0.9 * 9 / size)
             lines = max(lines, math.ceil(_text_width(text) / per_line))
-        self.ws.row_dimensions[r].height = max(self.opt.row_height or 0,
-                                               self.ws.row_dimensions[r].height or 0,
-                                               lines * size * 1.4 + 3)
+        self.ws.row_dimensions[r].height = max(
+            self.opt.row_height or 0, self.ws.row_dimensions[r].height or 0, lines * size * 1.4 + 3
+        )
 
     def fit_all(self) -> None:
         """Fit every row to the text of its cells that span one row (headers included)."""
         spans = {(m.min_row, m.min_col): m for m in self.ws.merged_cells.ranges}
-        inside = {(r, c) for m in self.ws.merged_cells.ranges
-                  for r in range(m.min_row, m.max_row + 1)
-                  for c in range(m.min_col, m.max_col + 1)} - set(spans)
+        inside = {
+            (r, c)
+            for m in self.ws.merged_cells.ranges
+            for r in range(m.min_row, m.max_row + 1)
+            for c in range(m.min_col, m.max_col + 1)
+        } - set(spans)
         for row in self.ws.iter_rows():
             for cell in row:
                 if not isinstance(cell.value, str) or (cell.row, cell.column) in inside:
@@ -408,8 +435,7 @@ def _text_width(text: str) -> float:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def setup_page(ws: Worksheet, landscape: bool, header_rows: tuple[int, int] | None,
-               footer: bool) -> None:
+def setup_page(ws: Worksheet, landscape: bool, header_rows: tuple[int, int] | None, footer: bool) -> None:
     if getattr(ws, "_packed", False) and ws.page_setup.orientation == "landscape":
         landscape = True  # a sheet of two tables: as wide as the wider
     ws.page_setup.paperSize = A4
@@ -432,6 +458,7 @@ def setup_page(ws: Worksheet, landscape: bool, header_rows: tuple[int, int] | No
 
 # ---------------------------------------------------------------- amounts
 
+
 class Money:
     """Amounts of one table in its printed unit, with the number format that shows them exactly."""
 
@@ -447,8 +474,11 @@ class Money:
     def choose(cls, table: dict[str, Any], values: list[str | None], opt: Options) -> Money:
         """The unit asked for, unless an amount cannot be printed exactly in it."""
         unit = opt.unit or table["unit"]
-        ok = all(v is None or (Decimal(v) / FACTORS[unit]).quantize(Decimal("0.0001"))
-                 == Decimal(v) / FACTORS[unit] for v in values)
+        ok = all(
+            v is None
+            or (Decimal(v) / FACTORS[unit]).quantize(Decimal("0.0001")) == Decimal(v) / FACTORS[unit]
+            for v in values
+        )
         if not ok:
             print(f"  {table['kind']}: not exact in {unit}, kept {table['unit']}", file=sys.stderr)
             unit = table["unit"]
@@ -466,6 +496,7 @@ class Money:
 
 # ---------------------------------------------------------------- tables
 
+
 def _appendix(n: int) -> str:
     return f"附表{n}"
 
@@ -478,8 +509,11 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
     code_cols = 3 if w.opt.split_codes else 1
     sets = COLS if adjustment else ("initial",)
     # a table that prints only the total (`功能科目编码 | 功能科目名称 | 金额`) has one amount column
-    only_total = not adjustment and bool(rows) and all(
-        (r.get("initial") or {}).get(sp) is None for r in rows for sp in ("basic", "project"))
+    only_total = (
+        not adjustment
+        and bool(rows)
+        and all((r.get("initial") or {}).get(sp) is None for r in rows for sp in ("basic", "project"))
+    )
     subs = ("total",) if only_total else SPLITS
     widths = [6.0] * 3 if w.opt.split_codes else [6.0 if w.opt.joined_codes else 11.0]
     widths += [26.0] + [13.0] * (len(subs) * len(sets)) + ([8.0] if adjustment else [])
@@ -497,14 +531,16 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
     name_col = code_cols + 1
     if w.opt.joined_codes:
         # one header over the code-and-name column
-        w.put(h0, 1, head(w.opt, "科目编码及名称" if w.opt.alt_headers else "功能分类科目"),
-              align="center")
+        w.put(h0, 1, head(w.opt, "科目编码及名称" if w.opt.alt_headers else "功能分类科目"), align="center")
         w.merge(h0, 1, h0 + 1, name_col)
     else:
         w.put(h0, name_col, head(w.opt, "科目名称"), align="center")
         w.merge(h0, name_col, h0 + 1, name_col)
-    heads = {"initial": "年初预算数" if adjustment else "本年预算数", "adjusted": "调整预算数",
-             "change": "增减数"}
+    heads = {
+        "initial": "年初预算数" if adjustment else "本年预算数",
+        "adjusted": "调整预算数",
+        "change": "增减数",
+    }
     col = name_col + 1
     for s in sets:
         if only_total:
@@ -532,7 +568,7 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
             if w.opt.sparse_codes:
                 # print only the parts that differ from the row above
                 for i in range(3):
-                    if parts[i] and parts[:i + 1] == last[:i + 1] and any(parts[i + 1:]):
+                    if parts[i] and parts[: i + 1] == last[: i + 1] and any(parts[i + 1 :]):
                         shown[i] = ""
             last = parts
             for i in range(3):
@@ -542,8 +578,7 @@ def write_functional(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> 
                 w.merge(w.row, 1, w.row, name_col)
         elif w.opt.joined_codes:
             # `科目编码 | 科目名称` headers over one column that prints `2050303 技校教育`
-            w.put(w.row, 1, f"{code} {r['name']}" if code else r["name"],
-                  align="left" if code else "center")
+            w.put(w.row, 1, f"{code} {r['name']}" if code else r["name"], align="left" if code else "center")
             w.merge(w.row, 1, w.row, name_col)
         else:
             w.put(w.row, 1, code or None)
@@ -571,8 +606,11 @@ def write_project_list(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -
     w.title(t["title"], _appendix(n))
     w.unit_line(money.unit)
     h0 = w.row
-    heads = {"initial": "年初预算数" if adjustment else "预算数", "adjusted": "调整预算数",
-             "change": "增减数"}
+    heads = {
+        "initial": "年初预算数" if adjustment else "预算数",
+        "adjusted": "调整预算数",
+        "change": "增减数",
+    }
     w.put(h0, 1, head(w.opt, "项目名称"), align="center")
     for i, s in enumerate(sets):
         w.put(h0, 2 + i, head(w.opt, heads[s], money.unit), align="center")
@@ -599,8 +637,11 @@ def write_summary(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> Non
     w.title(t["title"], _appendix(n))
     w.unit_line(money.unit)
     h0 = w.row
-    heads = {"initial": "年初预算数" if adjustment else "预算数", "adjusted": "调整预算数",
-             "change": "增减数"}
+    heads = {
+        "initial": "年初预算数" if adjustment else "预算数",
+        "adjusted": "调整预算数",
+        "change": "增减数",
+    }
     for k, side in enumerate(("收入", "支出")):
         c0 = 1 + k * half
         w.put(h0, c0, head(w.opt, side), align="center")
@@ -618,8 +659,7 @@ def write_summary(w: Writer, t: dict[str, Any], adjustment: bool, n: int) -> Non
             w.put(w.row, c0, r["label"] if r else None)
             w.fit(w.row, [(c0, c0, r["label"] if r else "")])
             for j, s in enumerate(sets):
-                w.put(w.row, c0 + 1 + j, money.value(r.get(s)) if r else None, fmt=money.fmt,
-                      align="right")
+                w.put(w.row, c0 + 1 + j, money.value(r.get(s)) if r else None, fmt=money.fmt, align="right")
         w.row += 1
     setup_page(w.ws, landscape=True, header_rows=None, footer=False)
 
@@ -732,8 +772,11 @@ def write_project_performance(w: Writer, t: dict[str, Any], adjustment: bool) ->
         k = 0
         while k < len(inds):
             j = k
-            while (j + 1 < len(inds) and inds[j + 1][key] == inds[k][key]
-                   and (parent is None or inds[j + 1][parent] == inds[k][parent])):
+            while (
+                j + 1 < len(inds)
+                and inds[j + 1][key] == inds[k][key]
+                and (parent is None or inds[j + 1][parent] == inds[k][parent])
+            ):
                 j += 1
             w.put(first + k, col, inds[k][key], align="center")
             w.merge(first + k, col, first + j, col)
@@ -751,13 +794,21 @@ def write_project_performance(w: Writer, t: dict[str, Any], adjustment: bool) ->
 # 科目名称 / 项目, a group column for `group/label` rows) from the rows themselves, income and
 # expense sides side by side, and an empty table as its 合计 line, blank lines and a note.
 
-CODED_ROLES = ("income_sources", "expense_split", "fiscal_functional", "economic_basic",
-               "operating_costs", "government_fund", "state_capital")
+CODED_ROLES = (
+    "income_sources",
+    "expense_split",
+    "fiscal_functional",
+    "economic_basic",
+    "operating_costs",
+    "government_fund",
+    "state_capital",
+)
 ECONOMIC_ROLES = ("economic_basic", "operating_costs")
 EMPTY_FUNDS = {"government_fund": "政府性基金预算", "state_capital": "国有资本经营预算"}
 _MONEY = re.compile(r"^-?\d+\.\d{2}$")
 _NUMBERED = re.compile(
-    r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+    r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))"
+)
 _TOTAL_LABEL = re.compile(r"^(合计|总计|小计)$")
 
 
@@ -808,8 +859,16 @@ def grid_column(opt: Options, name: str, sided: bool) -> str:
     return "/".join(out)
 
 
-def naming_cols(opt: Options, role: str, coded: bool, parts: int, has_label: bool,
-                grouped: bool, prefix: tuple[str, ...], label_word: str | None = None) -> list[GCol]:
+def naming_cols(
+    opt: Options,
+    role: str,
+    coded: bool,
+    parts: int,
+    has_label: bool,
+    grouped: bool,
+    prefix: tuple[str, ...],
+    label_word: str | None = None,
+) -> list[GCol]:
     cols: list[GCol] = []
     top = prefix or ((opt.naming_top,) if opt.naming_top else ())
     econ = role in ECONOMIC_ROLES
@@ -821,13 +880,13 @@ def naming_cols(opt: Options, role: str, coded: bool, parts: int, has_label: boo
     if coded:
         code_word = "科目编码" if opt.code_words == "short" else f"{long_kind}科目编码"
         if parts > 1:
-            cols += [GCol(top + (code_word, "类款项"[i]), "part", part=i, width=5.0)
-                     for i in range(parts)]
+            cols += [GCol(top + (code_word, "类款项"[i]), "part", part=i, width=5.0) for i in range(parts)]
         else:
             cols.append(GCol(top + (code_word,), "code", width=8.0 if econ else 11.0))
     if has_label:
-        word = label_word or (("科目名称" if opt.code_words == "short" else f"{long_kind}科目名称")
-                              if coded else opt.label_word)
+        word = label_word or (
+            ("科目名称" if opt.code_words == "short" else f"{long_kind}科目名称") if coded else opt.label_word
+        )
         if grouped:
             cols.append(GCol(top + (word,), "group", width=16.0))
         cols.append(GCol(top + (word,), "label", width=28.0))
@@ -835,8 +894,10 @@ def naming_cols(opt: Options, role: str, coded: bool, parts: int, has_label: boo
 
 
 def value_cols(names: list[str], text: set[str]) -> list[GCol]:
-    return [GCol(tuple(n.split("/")), "text" if n in text else "amount", key=n,
-                 width=18.0 if n in text else 14.0) for n in names]
+    return [
+        GCol(tuple(n.split("/")), "text" if n in text else "amount", key=n, width=18.0 if n in text else 14.0)
+        for n in names
+    ]
 
 
 def foot_split(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -868,18 +929,24 @@ def plan_grid(opt: Options, t: dict[str, Any]) -> tuple[list[GSide], set[str], b
     t["columns"] = [names[c] for c in t["columns"]]
     for r in rows:
         r["values"] = {names.get(k, k): v for k, v in (r.get("values") or {}).items()}
-    text = {c for c in t["columns"]
-            if any(v is not None and not _MONEY.match(v)
-                   for r in rows for k, v in r["values"].items() if k == c)}
+    text = {
+        c
+        for c in t["columns"]
+        if any(v is not None and not _MONEY.match(v) for r in rows for k, v in r["values"].items() if k == c)
+    }
     role = t.get("role") or "other"
     labels = [r.get("label") for r in rows]
     codes = [r.get("code") for r in rows if r.get("code")]
     # a label that is one of the row's own values (采购品目 …) is read from them: no name column
-    derived = not codes and any(labels) and all(
-        lb is None or lb in r["values"].values() for lb, r in zip(labels, rows, strict=True))
+    derived = (
+        not codes
+        and any(labels)
+        and all(lb is None or lb in r["values"].values() for lb, r in zip(labels, rows, strict=True))
+    )
     has_label = any(labels) and not derived
-    coded = bool(codes) or (has_label and role in CODED_ROLES
-                            and all(_TOTAL_LABEL.match(lb or "") for lb in labels))
+    coded = bool(codes) or (
+        has_label and role in CODED_ROLES and all(_TOTAL_LABEL.match(lb or "") for lb in labels)
+    )
     grouped = has_label and any("/" in (lb or "") for lb in labels)
     longest = max((len(c) for c in codes), default=5 if role in ECONOMIC_ROLES else 7)
     parts = (3 if longest > 5 else 2 if longest > 3 else 1) if opt.split_codes else 1
@@ -911,14 +978,24 @@ def write_grid(w: Writer, t: dict[str, Any], n: int) -> None:
     note = None
     if empty:
         fund = EMPTY_FUNDS.get(t.get("role") or "")
-        note = (f"注：本部门{opt.year or ''}年无{fund}财政拨款安排的预算，故本表为空表。" if fund
-                else "注：本表为空表。")
+        note = (
+            f"注：本部门{opt.year or ''}年无{fund}财政拨款安排的预算，故本表为空表。"
+            if fund
+            else "注：本表为空表。"
+        )
         t["note"] = note
     render_sides(w, t, sides, money, n, empty=empty, note=note)
 
 
-def render_sides(w: Writer, t: dict[str, Any], sides: list[GSide], money: Money, n: int,
-                 empty: bool = False, note: str | None = None) -> None:
+def render_sides(
+    w: Writer,
+    t: dict[str, Any],
+    sides: list[GSide],
+    money: Money,
+    n: int,
+    empty: bool = False,
+    note: str | None = None,
+) -> None:
     opt = w.opt
     cols: list[GCol] = []
     for side in sides:
@@ -947,8 +1024,14 @@ def render_sides(w: Writer, t: dict[str, Any], sides: list[GSide], money: Money,
         body = max((len(p.rows) for s in sides for p in s.panels), default=0)
         foot = max((len(s.foot) for s in sides), default=0)
         for i in range(body):
-            lines.append({(k, j): p.rows[i] for k, s in enumerate(sides)
-                          for j, p in enumerate(s.panels) if i < len(p.rows)})
+            lines.append(
+                {
+                    (k, j): p.rows[i]
+                    for k, s in enumerate(sides)
+                    for j, p in enumerate(s.panels)
+                    if i < len(p.rows)
+                }
+            )
         if foot:
             lines += [{} for _ in range(opt.pad_rows)]
             for i in range(foot):
@@ -982,8 +1065,9 @@ def render_sides(w: Writer, t: dict[str, Any], sides: list[GSide], money: Money,
                 continue
             p = side.panels[j if j >= 0 else -1]
             key = (k, j if j >= 0 else len(side.panels) - 1)
-            write_names(w, p, row, r, last_parts.setdefault(key, ["", "", ""]),
-                        groups.setdefault(key, []), texts)
+            write_names(
+                w, p, row, r, last_parts.setdefault(key, ["", "", ""]), groups.setdefault(key, []), texts
+            )
             write_values(w, p, row, r, money, texts)
         w.fit(r, texts)
         if opt.break_every and (i + 1) % opt.break_every == 0 and i + 1 < len(lines):
@@ -1017,7 +1101,7 @@ def render_sides(w: Writer, t: dict[str, Any], sides: list[GSide], money: Money,
             w.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
         w.fit(r, [(1, len(cols), note)])
         w.row += 1
-    wide = len(cols) > 7 or sum(w.widths[:len(cols)]) > 120
+    wide = len(cols) > 7 or sum(w.widths[: len(cols)]) > 120
     setup_page(w.ws, landscape=wide, header_rows=(h0, h0 + depth - 1), footer=False)
 
 
@@ -1033,8 +1117,11 @@ def write_header(w: Writer, cols: list[GCol], r0: int) -> int:
                 continue
             leaf = len(path) == k + 1
             e = j
-            while (e + 1 < len(cols) and cols[e + 1].path[:k + 1] == path[:k + 1]
-                   and (len(cols[e + 1].path) == k + 1) == leaf):
+            while (
+                e + 1 < len(cols)
+                and cols[e + 1].path[: k + 1] == path[: k + 1]
+                and (len(cols[e + 1].path) == k + 1) == leaf
+            ):
                 e += 1
             r1 = r0 + depth - 1 if leaf else r0 + k
             text = path[k] if cols[j].role in ("amount", "text") else hw(w.opt, path[k])
@@ -1044,13 +1131,19 @@ def write_header(w: Writer, cols: list[GCol], r0: int) -> int:
                 w.tall.append((r0 + k, r1, j + 1, e + 1, text))
             j = e + 1
     for r in range(r0, r0 + depth):
-        w.ws.row_dimensions[r].height = max(w.ws.row_dimensions[r].height or 0,
-                                            w.opt.size * 1.4 + 3)
+        w.ws.row_dimensions[r].height = max(w.ws.row_dimensions[r].height or 0, w.opt.size * 1.4 + 3)
     return depth
 
 
-def write_names(w: Writer, p: GPanel, row: dict[str, Any], r: int, last: list[str],
-                groups: list[tuple[int, str]], texts: list[tuple[int, int, str]]) -> None:
+def write_names(
+    w: Writer,
+    p: GPanel,
+    row: dict[str, Any],
+    r: int,
+    last: list[str],
+    groups: list[tuple[int, str]],
+    texts: list[tuple[int, int, str]],
+) -> None:
     naming = [c for c in p.cols if c.role in ("code", "part", "group", "label", "joined")]
     if not naming:
         return
@@ -1078,8 +1171,12 @@ def write_names(w: Writer, p: GPanel, row: dict[str, Any], r: int, last: list[st
             continue
         parts = [code[:3], code[3:5], code[5:7]]
         shown: Any = parts[c.part]
-        if (w.opt.sparse_codes and shown and parts[:c.part + 1] == last[:c.part + 1]
-                and any(parts[c.part + 1:])):
+        if (
+            w.opt.sparse_codes
+            and shown
+            and parts[: c.part + 1] == last[: c.part + 1]
+            and any(parts[c.part + 1 :])
+        ):
             shown = ""
         if shown and c.part and w.opt.unpadded_parts:
             shown = int(shown)  # a number cell: `3` for 03
@@ -1106,12 +1203,14 @@ def write_names(w: Writer, p: GPanel, row: dict[str, Any], r: int, last: list[st
     if w.opt.indent and code and not centered:
         # 款 and 项 names set in under their 类
         w.ws.cell(row=r, column=lc).alignment = Alignment(
-            horizontal="left", vertical="center", wrap_text=True, indent=(len(code) - 3) // 2)
+            horizontal="left", vertical="center", wrap_text=True, indent=(len(code) - 3) // 2
+        )
     texts.append((lc, lc, label or ""))
 
 
-def write_values(w: Writer, p: GPanel, row: dict[str, Any], r: int, money: Money,
-                 texts: list[tuple[int, int, str]]) -> None:
+def write_values(
+    w: Writer, p: GPanel, row: dict[str, Any], r: int, money: Money, texts: list[tuple[int, int, str]]
+) -> None:
     values = row.get("values") or {}
     for i, c in enumerate(p.cols):
         if c.role == "amount":
@@ -1131,21 +1230,29 @@ def write_summary_panels(w: Writer, t: dict[str, Any], adjustment: bool, n: int)
     sets = COLS if adjustment else ("initial",)
     money = Money.choose(t, [r.get(c) for r in rows for c in sets], opt)
     t["unit"] = money.unit
-    heads = {"initial": "年初预算数" if adjustment else "预算数", "adjusted": "调整预算数",
-             "change": "增减数"}
+    heads = {
+        "initial": "年初预算数" if adjustment else "预算数",
+        "adjusted": "调整预算数",
+        "change": "增减数",
+    }
     sides = []
     for side, base in (("income", "收入"), ("expense", "支出")):
-        side_rows = [{"side": side, "code": None, "label": r["label"],
-                      "values": {s: r.get(s) for s in sets}} for r in rows if r["side"] == side]
+        side_rows = [
+            {"side": side, "code": None, "label": r["label"], "values": {s: r.get(s) for s in sets}}
+            for r in rows
+            if r["side"] == side
+        ]
         body, foot = foot_split(side_rows)
-        restart = next((i for i, r in enumerate(body) if i and (r["label"] or "").startswith("一、")),
-                       None)
+        restart = next((i for i, r in enumerate(body) if i and (r["label"] or "").startswith("一、")), None)
         if not opt.totals_at_foot and restart is None:
             body, foot = side_rows, []
         top = head(opt, base)
         breakdowns = [body] if restart is None else [body[:restart], body[restart:]]
-        words = [(None, opt.label_word)] if restart is None else [
-            ("功能分类", "功能科目名称"), ("支出用途", opt.label_word)]
+        words = (
+            [(None, opt.label_word)]
+            if restart is None
+            else [("功能分类", "功能科目名称"), ("支出用途", opt.label_word)]
+        )
         panels = []
         for part, (bd, label) in zip(breakdowns, words, strict=True):
             if opt.side_header == "label" and restart is None:
@@ -1154,14 +1261,14 @@ def write_summary_panels(w: Writer, t: dict[str, Any], adjustment: bool, n: int)
             else:
                 prefix = (top,) + ((hw(opt, bd),) if bd else ())
             cols = [GCol(prefix + (hw(opt, label),), "label", width=30.0)]
-            cols += [GCol(prefix + (head(opt, heads[s], money.unit),), "amount", key=s)
-                     for s in sets]
+            cols += [GCol(prefix + (head(opt, heads[s], money.unit),), "amount", key=s) for s in sets]
             panels.append(GPanel(cols, part))
         sides.append(GSide(panels, foot))
     render_sides(w, t, sides, money, n)
 
 
 # ---------------------------------------------------------------- workbook
+
 
 def round_amounts(obj: Any, factor: Decimal) -> Any:
     """Every amount of a table rounded to 0.01 of the printed unit, as a producer printing
@@ -1201,8 +1308,13 @@ def selected(only: list[str] | None, i: int, table: dict[str, Any]) -> bool:
     return str(i) in only or table["kind"] in only or table.get("role") in only
 
 
-def build(doc: dict[str, Any], opt: Options, kinds: tuple[str, ...],
-          max_projects: int | None, only: list[str] | None = None) -> tuple[Workbook, list[Placed]]:
+def build(
+    doc: dict[str, Any],
+    opt: Options,
+    kinds: tuple[str, ...],
+    max_projects: int | None,
+    only: list[str] | None = None,
+) -> tuple[Workbook, list[Placed]]:
     adjustment = doc["stage"] == "adjustment"
     wb = Workbook()
     wb.remove(wb.active)
@@ -1291,9 +1403,21 @@ def summary_panels(t: dict[str, Any], opt: Options) -> bool:
 def convert(xlsx: Path, outdir: Path) -> Path:
     with tempfile.TemporaryDirectory() as profile:
         # a private profile: soffice refuses to run beside another instance's profile
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(outdir), str(xlsx)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                str(xlsx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     return outdir / (xlsx.stem + ".pdf")
 
 
@@ -1317,8 +1441,12 @@ def find_pages(pdf_path: Path, placed: list[Placed]) -> None:
                     groups[-1].append(wd)
                 else:
                     groups.append([wd])
-            pages.append([(g[0]["top"], _squash("".join(
-                wd["text"] for wd in sorted(g, key=lambda x: x["x0"])))) for g in groups])
+            pages.append(
+                [
+                    (g[0]["top"], _squash("".join(wd["text"] for wd in sorted(g, key=lambda x: x["x0"]))))
+                    for g in groups
+                ]
+            )
     starts: list[tuple[int, float]] = []
     p = 0
     for item in placed:
@@ -1351,8 +1479,11 @@ def find_pages(pdf_path: Path, placed: list[Placed]) -> None:
         if k + 1 < len(placed):
             nxt, top = starts[k + 1]
             # anything above the next table's title (bar a footer or `附表N`) is this table's
-            head = [t for t, text in pages[nxt] if t < top - 2 and not _footer(text)
-                    and not re.match(r"^附表\d+$", text)]
+            head = [
+                t
+                for t, text in pages[nxt]
+                if t < top - 2 and not _footer(text) and not re.match(r"^附表\d+$", text)
+            ]
             last = nxt if head and nxt > first else max(first, nxt - 1)
             if nxt == first:
                 last = first
@@ -1377,104 +1508,212 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--width-scale", type=float, default=1.0, help="column widths ×S (0.7…1.5)")
     ap.add_argument("--unit", choices=sorted(FACTORS), help="print amounts in this unit where exact")
     ap.add_argument("--split-codes", action="store_true", help="codes as 类/款/项 (economic: 类/款) columns")
-    ap.add_argument("--sparse-codes", action="store_true",
-                    help="with --split-codes: print only the code parts that changed")
+    ap.add_argument(
+        "--sparse-codes",
+        action="store_true",
+        help="with --split-codes: print only the code parts that changed",
+    )
     ap.add_argument("--layout", choices=("sheets", "stacked"), default="sheets")
     ap.add_argument("--row-height", type=float, help="data row height in points (grown to fit text)")
     ap.add_argument("--dash", action="store_true", help="print blank amounts as '-'")
     ap.add_argument("--no-appendix", action="store_true", help="no `附表N` line above titles")
-    ap.add_argument("--joined-codes", action="store_true",
-                    help="code and name printed in one cell (`301 工资福利支出`)")
-    ap.add_argument("--alt-headers", action="store_true",
-                    help="another template's header words (`2024年年初预算数`, `增（+）减（-）数`, ...)")
-    ap.add_argument("--header-words", default="",
-                    help="header words replaced as printed: `科目名称=功能科目名称,增减数=增减变化`")
+    ap.add_argument(
+        "--joined-codes", action="store_true", help="code and name printed in one cell (`301 工资福利支出`)"
+    )
+    ap.add_argument(
+        "--alt-headers",
+        action="store_true",
+        help="another template's header words (`2024年年初预算数`, `增（+）减（-）数`, ...)",
+    )
+    ap.add_argument(
+        "--header-words",
+        default="",
+        help="header words replaced as printed: `科目名称=功能科目名称,增减数=增减变化`",
+    )
     ap.add_argument("--org-line", action="store_true", help="`编制单位：<department>` on the unit line")
-    ap.add_argument("--numbers", choices=("comma", "plain", "paren", "bare"), default="comma",
-                    help="number format: 1,234.00 / 1234.00 / negatives as (1,234.00)")
-    ap.add_argument("--unit-in-header", action="store_true",
-                    help="the unit in the amount headers (`年初预算数（万元）`), no `单位：` line "
-                         "(typed kinds; a grid keeps its `单位：` line)")
-    ap.add_argument("--no-repeat-headers", action="store_true",
-                    help="long tables continue on the next page without their header rows")
+    ap.add_argument(
+        "--numbers",
+        choices=("comma", "plain", "paren", "bare"),
+        default="comma",
+        help="number format: 1,234.00 / 1234.00 / negatives as (1,234.00)",
+    )
+    ap.add_argument(
+        "--unit-in-header",
+        action="store_true",
+        help="the unit in the amount headers (`年初预算数（万元）`), no `单位：` line "
+        "(typed kinds; a grid keeps its `单位：` line)",
+    )
+    ap.add_argument(
+        "--no-repeat-headers",
+        action="store_true",
+        help="long tables continue on the next page without their header rows",
+    )
     ap.add_argument("--kinds", default=",".join(KINDS), help="table kinds to render")
     ap.add_argument("--max-projects", type=int, help="render only the first N project target tables")
     ap.add_argument("--no-pages", action="store_true", help="leave `pages` out of the truth")
     g = ap.add_argument_group("部门预算公开 packages (grids, the summary)")
-    g.add_argument("--only", help="render only these tables: 1-based numbers in the truth, "
-                                  "kinds or grid roles (`1,3,three_public`)")
-    g.add_argument("--side-words", choices=("keep", "benian", "plain", "item"), default="keep",
-                   help="two-sided heads: as in the truth, 本年收入|本年支出, 收入|支出, 收入项目|支出项目")
-    g.add_argument("--amount-word", help="the word of a lone amount column (预算数, 金额, …); "
-                                         "`year`: 2026年预算数")
-    g.add_argument("--org-label", default=Options.org_label,
-                   help="with --org-line: the label before the name (编制部门, 部门, …)")
-    g.add_argument("--org-apart", action="store_true",
-                   help="with --org-line: `部门：` and the name in separate cells")
-    g.add_argument("--unit-after-org", action="store_true",
-                   help="with --org-line: `编制单位：XX    单位：万元` as one text (spaces between)")
-    g.add_argument("--org-in-grid", action="store_true",
-                   help="the `部门：… 单位：万元` line printed as the table's first ruled row")
-    g.add_argument("--title-in-grid", action="store_true",
-                   help="the title printed in the table's first ruled row (and the unit line under it)")
-    g.add_argument("--appendix-format", default=Options.appendix_format,
-                   help="the mark above a title: `附表{n}`, `公开表{cn}` (公开表一) …")
-    g.add_argument("--appendix-below", action="store_true",
-                   help="the appendix mark between the title and the unit line")
-    g.add_argument("--code-words", choices=("short", "long"), default="short",
-                   help="grid naming heads: 科目编码/科目名称, or 功能分类科目编码/经济分类科目名称")
-    g.add_argument("--label-word", default=Options.label_word,
-                   help="the name column of a table without codes, and of the summary (项目名称)")
+    g.add_argument(
+        "--only",
+        help="render only these tables: 1-based numbers in the truth, "
+        "kinds or grid roles (`1,3,three_public`)",
+    )
+    g.add_argument(
+        "--side-words",
+        choices=("keep", "benian", "plain", "item"),
+        default="keep",
+        help="two-sided heads: as in the truth, 本年收入|本年支出, 收入|支出, 收入项目|支出项目",
+    )
+    g.add_argument(
+        "--amount-word", help="the word of a lone amount column (预算数, 金额, …); `year`: 2026年预算数"
+    )
+    g.add_argument(
+        "--org-label",
+        default=Options.org_label,
+        help="with --org-line: the label before the name (编制部门, 部门, …)",
+    )
+    g.add_argument(
+        "--org-apart", action="store_true", help="with --org-line: `部门：` and the name in separate cells"
+    )
+    g.add_argument(
+        "--unit-after-org",
+        action="store_true",
+        help="with --org-line: `编制单位：XX    单位：万元` as one text (spaces between)",
+    )
+    g.add_argument(
+        "--org-in-grid",
+        action="store_true",
+        help="the `部门：… 单位：万元` line printed as the table's first ruled row",
+    )
+    g.add_argument(
+        "--title-in-grid",
+        action="store_true",
+        help="the title printed in the table's first ruled row (and the unit line under it)",
+    )
+    g.add_argument(
+        "--appendix-format",
+        default=Options.appendix_format,
+        help="the mark above a title: `附表{n}`, `公开表{cn}` (公开表一) …",
+    )
+    g.add_argument(
+        "--appendix-below", action="store_true", help="the appendix mark between the title and the unit line"
+    )
+    g.add_argument(
+        "--code-words",
+        choices=("short", "long"),
+        default="short",
+        help="grid naming heads: 科目编码/科目名称, or 功能分类科目编码/经济分类科目名称",
+    )
+    g.add_argument(
+        "--label-word",
+        default=Options.label_word,
+        help="the name column of a table without codes, and of the summary (项目名称)",
+    )
     g.add_argument("--naming-top", help="a head printed over a grid's naming columns (`项目`)")
-    g.add_argument("--totals-at-foot", action="store_true",
-                   help="a summary's totals on the table's last lines; an empty table's 合计 last")
-    g.add_argument("--pad-rows", type=int, default=0,
-                   help="blank ruled lines before the totals of a two-sided table")
-    g.add_argument("--empty-rows", type=int, default=Options.empty_rows,
-                   help="blank ruled lines of a table printed empty")
+    g.add_argument(
+        "--totals-at-foot",
+        action="store_true",
+        help="a summary's totals on the table's last lines; an empty table's 合计 last",
+    )
+    g.add_argument(
+        "--pad-rows", type=int, default=0, help="blank ruled lines before the totals of a two-sided table"
+    )
+    g.add_argument(
+        "--empty-rows",
+        type=int,
+        default=Options.empty_rows,
+        help="blank ruled lines of a table printed empty",
+    )
     g.add_argument("--empty-mark", action="store_true", help="an empty table prints `无` first")
-    g.add_argument("--empty-no-total", action="store_true",
-                   help="an empty table without its 合计 line (the truth: rows [])")
-    g.add_argument("--note-in-grid", action="store_true",
-                   help="an empty table's note as its last ruled row, not under it")
-    g.add_argument("--break-every", type=int,
-                   help="a page break after every N data lines (a long table over pages)")
-    g.add_argument("--pack", type=int,
-                   help="tables of at most N lines are printed two to a page")
-    g.add_argument("--side-header", choices=("over", "label"), default="over",
-                   help="summary: 收入 over 项目|预算数, or one row `收入项目 | 预算数 | 支出项目 | …`")
-    g.add_argument("--repeat-title", action="store_true",
-                   help="a long table's title and unit line repeated on every page with its headers")
-    g.add_argument("--unpadded-parts", action="store_true",
-                   help="with --split-codes: 款/项 printed as numbers (`3` for 03)")
-    g.add_argument("--round", action="store_true",
-                   help="with --unit: print amounts not exact in it rounded to 0.01 (the truth too)")
+    g.add_argument(
+        "--empty-no-total",
+        action="store_true",
+        help="an empty table without its 合计 line (the truth: rows [])",
+    )
+    g.add_argument(
+        "--note-in-grid",
+        action="store_true",
+        help="an empty table's note as its last ruled row, not under it",
+    )
+    g.add_argument(
+        "--break-every", type=int, help="a page break after every N data lines (a long table over pages)"
+    )
+    g.add_argument("--pack", type=int, help="tables of at most N lines are printed two to a page")
+    g.add_argument(
+        "--side-header",
+        choices=("over", "label"),
+        default="over",
+        help="summary: 收入 over 项目|预算数, or one row `收入项目 | 预算数 | 支出项目 | …`",
+    )
+    g.add_argument(
+        "--repeat-title",
+        action="store_true",
+        help="a long table's title and unit line repeated on every page with its headers",
+    )
+    g.add_argument(
+        "--unpadded-parts",
+        action="store_true",
+        help="with --split-codes: 款/项 printed as numbers (`3` for 03)",
+    )
+    g.add_argument(
+        "--round",
+        action="store_true",
+        help="with --unit: print amounts not exact in it rounded to 0.01 (the truth too)",
+    )
     g.add_argument("--footer", action="store_true", help="`第 N 页，共 M 页` under every page")
     g.add_argument("--indent", action="store_true", help="grid names indented by code level")
-    g.add_argument("--borders", choices=("all", "horizontal"), default="all",
-                   help="ruled cells, or rules between rows only (no vertical lines)")
+    g.add_argument(
+        "--borders",
+        choices=("all", "horizontal"),
+        default="all",
+        help="ruled cells, or rules between rows only (no vertical lines)",
+    )
     args = ap.parse_args(argv)
-    opt = Options(font=args.font, title_font=args.title_font, size=args.size,
-                  width_scale=args.width_scale, unit=args.unit, split_codes=args.split_codes,
-                  sparse_codes=args.sparse_codes, layout=args.layout, row_height=args.row_height,
-                  dash=args.dash, appendix=not args.no_appendix, joined_codes=args.joined_codes,
-                  alt_headers=args.alt_headers, numbers=args.numbers,
-                  unit_in_header=args.unit_in_header, repeat_headers=not args.no_repeat_headers,
-                  header_words=dict(pair.split("=", 1) for pair in args.header_words.split(",")
-                                    if "=" in pair),
-                  side_words=args.side_words, amount_word=args.amount_word,
-                  org_label=args.org_label, org_apart=args.org_apart,
-                  unit_after_org=args.unit_after_org,
-                  org_in_grid=args.org_in_grid, title_in_grid=args.title_in_grid,
-                  appendix_format=args.appendix_format, appendix_below=args.appendix_below,
-                  code_words=args.code_words, label_word=args.label_word,
-                  naming_top=args.naming_top, totals_at_foot=args.totals_at_foot,
-                  pad_rows=args.pad_rows, empty_rows=args.empty_rows,
-                  empty_mark=args.empty_mark, note_in_grid=args.note_in_grid,
-                  break_every=args.break_every, pack=args.pack, side_header=args.side_header,
-                  repeat_title=args.repeat_title, unpadded_parts=args.unpadded_parts,
-                  round_unit=args.round, footer=args.footer, indent=args.indent,
-                  borders=args.borders, empty_no_total=args.empty_no_total)
+    opt = Options(
+        font=args.font,
+        title_font=args.title_font,
+        size=args.size,
+        width_scale=args.width_scale,
+        unit=args.unit,
+        split_codes=args.split_codes,
+        sparse_codes=args.sparse_codes,
+        layout=args.layout,
+        row_height=args.row_height,
+        dash=args.dash,
+        appendix=not args.no_appendix,
+        joined_codes=args.joined_codes,
+        alt_headers=args.alt_headers,
+        numbers=args.numbers,
+        unit_in_header=args.unit_in_header,
+        repeat_headers=not args.no_repeat_headers,
+        header_words=dict(pair.split("=", 1) for pair in args.header_words.split(",") if "=" in pair),
+        side_words=args.side_words,
+        amount_word=args.amount_word,
+        org_label=args.org_label,
+        org_apart=args.org_apart,
+        unit_after_org=args.unit_after_org,
+        org_in_grid=args.org_in_grid,
+        title_in_grid=args.title_in_grid,
+        appendix_format=args.appendix_format,
+        appendix_below=args.appendix_below,
+        code_words=args.code_words,
+        label_word=args.label_word,
+        naming_top=args.naming_top,
+        totals_at_foot=args.totals_at_foot,
+        pad_rows=args.pad_rows,
+        empty_rows=args.empty_rows,
+        empty_mark=args.empty_mark,
+        note_in_grid=args.note_in_grid,
+        break_every=args.break_every,
+        pack=args.pack,
+        side_header=args.side_header,
+        repeat_title=args.repeat_title,
+        unpadded_parts=args.unpadded_parts,
+        round_unit=args.round,
+        footer=args.footer,
+        indent=args.indent,
+        borders=args.borders,
+        empty_no_total=args.empty_no_total,
+    )
     doc = json.loads(args.truth.read_text(encoding="utf-8"))
     opt.year = doc.get("year")
     opt.org_line = doc.get("department") if args.org_line else None
@@ -1498,8 +1737,9 @@ def main(argv: list[str] | None = None) -> int:
         find_pages(pdf, placed)
     variant = {k: v for k, v in doc.items() if k not in ("tables", "scope")}
     variant["tables"] = [item.table for item in placed]
-    out.with_suffix(".json").write_text(json.dumps(variant, ensure_ascii=False, indent=1) + "\n",
-                                        encoding="utf-8")
+    out.with_suffix(".json").write_text(
+        json.dumps(variant, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"{pdf} ({len(placed)} tables)")
     return 0
 

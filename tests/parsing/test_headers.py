@@ -3,6 +3,7 @@
 Other producers word their headers freely; a cell we do not know must become an ignored
 column, not cost the table. Rows here are small synthetic grids, one cell per column.
 """
+
 from __future__ import annotations
 
 from filings.parsing.document import _form_kind
@@ -24,8 +25,7 @@ def row(*texts: str, r: int = 0) -> Row:
     """One grid row of equally wide cells holding `texts`."""
     xs = [i * WIDTH for i in range(len(texts) + 1)]
     ys = [r * 20.0, r * 20.0 + 20.0]
-    cells = [Cell(xs[i], ys[0], xs[i + 1], ys[1], r, r + 1, i, i + 1, text=t)
-             for i, t in enumerate(texts)]
+    cells = [Cell(xs[i], ys[0], xs[i + 1], ys[1], r, r + 1, i, i + 1, text=t) for i, t in enumerate(texts)]
     grid = Grid(xs, [0.0] * r + ys, cells)
     return Row(1, grid, r, cells)
 
@@ -95,8 +95,12 @@ def test_functional_table_with_unknown_headers_reads_its_rows() -> None:
     out = b.result()
     assert out is not None
     first = out["rows"][0]
-    assert (first["code"], first["initial"]["total"], first["adjusted"]["total"],
-            first["change"]["total"]) == ("2080101", "10.00", "12.00", "2.00")
+    assert (
+        first["code"],
+        first["initial"]["total"],
+        first["adjusted"]["total"],
+        first["change"]["total"],
+    ) == ("2080101", "10.00", "12.00", "2.00")
 
 
 def test_a_list_header_opens_no_target_form() -> None:
