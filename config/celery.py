@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -16,3 +17,17 @@ app = Celery("budget_review")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_routes = {"filings.tasks.parse_document": {"queue": PARSE_QUEUE}}
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def require_secret_key(**_: object) -> None:
+    """A worker refuses to start without the key it was given.
+
+    Celery logs and swallows a signal handler's exceptions, so the refusal is an exit."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.SECRET_KEY  # noqa: B018 - an empty key raises
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"{exc} Set SECRET_KEY when DEBUG is off (see README, Configuration).") from exc

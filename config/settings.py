@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,13 +53,12 @@ def local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        # A key made up here would differ between the web and worker containers and change
-        # whenever var/ is lost, logging everyone out; a server must say which key it uses.
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see README, Configuration).")
-    SECRET_KEY = local_secret_key()
+# With DEBUG off a missing key stays empty: a key made up here would differ between the web
+# and worker containers and change whenever var/ is lost, logging everyone out. Django refuses
+# any use of an empty key (ImproperlyConfigured), and the web and worker entry points read it at
+# start-up (config/wsgi.py, config/celery.py), so a server never runs without the key it was
+# given; commands that sign nothing (`parse_pdf`, `check_filing`, `export_filing`) still run.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (local_secret_key() if DEBUG else "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

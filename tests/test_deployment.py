@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -99,6 +100,36 @@ def test_without_debug_a_missing_secret_key_is_an_error():
         show, cwd=ROOT, env=_without_secret_key() | {"DEBUG": "1"}, capture_output=True, text=True
     )
     assert debug.returncode == 0, debug.stderr
+
+
+def test_without_a_key_servers_refuse_to_start_but_the_parser_runs():
+    """No made-up key: gunicorn's entry point and a worker stop at once; parse_pdf signs
+    nothing and prints its budget-filing/1 as always."""
+    env = _without_secret_key() | {"DEBUG": "0", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert wsgi.returncode != 0 and "SECRET_KEY" in wsgi.stderr
+    worker = subprocess.run(
+        [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert worker.returncode != 0 and "SECRET_KEY" in worker.stdout + worker.stderr
+    pdf = ROOT / "tests" / "corpus" / "real" / "pdf" / "js-npc-office-2019-budget-tables.pdf"
+    parse = subprocess.run(
+        [sys.executable, "manage.py", "parse_pdf", str(pdf), "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert parse.returncode == 0, parse.stderr
+    assert json.loads(parse.stdout)["department"] == "江苏省人大常委会办公厅"
 
 
 def test_bin_run_makes_its_own_key_once_keeps_it_private_and_passes_it(tmp_path):
