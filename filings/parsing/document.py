@@ -77,11 +77,19 @@ _PROSE_LINES_ABANDON = 3
 _QUALIFIER = re.compile(r"^\([^()]*(分类|科目)[^()]*\)$")
 
 
+def _wraps_onto(head: TextLine | None, line: TextLine) -> bool:
+    """Whether `line` is the next line of the paragraph `head` ends: same size, right below."""
+    return (
+        head is not None
+        and abs(head.size - line.size) <= 0.5
+        and 0 <= line.top - head.bottom < 0.8 * line.size
+    )
+
+
 def _continues(head: TextLine, line: TextLine) -> bool:
     """Whether `head` is the first line of a title that wraps onto `line`."""
     return (
-        abs(head.size - line.size) <= 0.5
-        and 0 <= line.top - head.bottom < 0.8 * line.size
+        _wraps_onto(head, line)
         and not looks_like_title(head.text)
         and not unit_in(head.text)
         and not is_note(head.text)
@@ -120,11 +128,11 @@ class Assembler:
         self._last_line: TextLine | None = None
         self._grid_head = False
         self._prose = 0
+        self._note_line: TextLine | None = None
         self.orgs: list[str] = []
         # a cover's `XX局2026年部门预算`: the department and year when nothing else names them
         self.cover_orgs: list[str] = []
         self.cover_years: list[str] = []
-        self.years: list[int] = []
         self.shadows: dict[int, GridBuilder] = {}
         self.coverage = Coverage()
         self.narrative = Narrative()
@@ -244,10 +252,16 @@ class Assembler:
                 self._touch(cur)
             return
         self._last_line = line
-        if isinstance(cur, GridBuilder) and cur.rows_seen > 0 and (is_note(text) or cur.note):
-            if is_note(text) or self._prose == 0:
-                cur.note = (cur.note or "") + squash(text)
-                return
+        if (
+            isinstance(cur, GridBuilder)
+            and cur.rows_seen > 0
+            and (is_note(text) or _wraps_onto(self._note_line, line))
+        ):
+            # a note under the table, or the next line of one wrapped onto it; never the 说明 after
+            cur.note = (cur.note or "") + squash(text)
+            self._note_line = line
+            return
+        self._note_line = None
         if cur.rows_seen == 0 and cur.subtitle is None and not is_note(text):
             cur.subtitle = squash(text)
             self._touch(cur)

@@ -75,6 +75,8 @@ def test_final_accounts_are_nine_grids(real_parse: Callable[[str], dict]) -> Non
     ]
     assert fund["rows"][0]["label"] == "合计" and set(fund["rows"][0]["values"].values()) == {None}
     assert "故本表无数据" in fund["note"]
+    # a note is the lines printed under its table, never the 说明 that follows on later pages
+    assert all(t["note"].endswith("。") and len(t["note"]) < 120 for t in parsed["tables"])
 
 
 def test_final_accounts_coverage_names_the_unit_list(real_parse: Callable[[str], dict]) -> None:
