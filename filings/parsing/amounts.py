@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from budget_filing.units import to_yuan, unit_in
 
-__all__ = ["AmountError", "is_amount", "parse_amount", "to_yuan", "unit_in", "yuan"]
+__all__ = ["AmountError", "is_amount", "is_blank", "parse_amount", "to_yuan", "unit_in", "yuan"]
 
 # what a blank amount cell may hold instead of a number
 _DASHES = re.compile(r"^[-—–－―‐~～/／\\.。…·]*$")
@@ -53,6 +53,12 @@ def parse_amount(text: str | None) -> Decimal | None:
     except InvalidOperation as e:  # pragma: no cover - the regex admits only numbers
         raise AmountError(f"不是金额：{text!r}") from e
     return -value if negative else value
+
+
+def is_blank(text: str | None) -> bool:
+    """Whether an amount cell prints nothing: blank, or a dash or dots in its place."""
+    t = "".join((text or "").split()).translate(_MINUS)
+    return not t or bool(_DASHES.match(t))
 
 
 def is_amount(text: str | None) -> bool:

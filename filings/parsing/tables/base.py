@@ -286,6 +286,36 @@ def is_note_header(t: str) -> bool:
     return t.startswith("备注") or t.endswith(("备注", "说明"))
 
 
+# the code part each split code column holds
+CODE_PARTS = {"类": 0, "款": 1, "项": 2}
+
+
+class CodeParts:
+    """A code printed as 类 | 款 | 项 columns, joined: 201 + 05 + 07 -> 2010507.
+
+    A part left blank under a printed lower part is the one printed last (tables that print
+    only the new part of each code); a 款 or 项 printed without its leading zero gets it back.
+    """
+
+    def __init__(self) -> None:
+        self._last = ["", "", ""]
+
+    def join(self, parts: dict[int, str]) -> str:
+        deepest = max((i for i, p in parts.items() if p), default=-1)
+        if deepest < 0:
+            return ""
+        out = []
+        for i in range(deepest + 1):
+            p = parts.get(i, "")
+            if not p:
+                p = self._last[i]
+            elif i > 0 and len(p) == 1:
+                p = "0" + p
+            out.append(p)
+        self._last = out + [""] * (3 - len(out))
+        return "".join(out)
+
+
 class Builder:
     """Collects one table's rows across pages; `result()` gives its schema dict."""
 

@@ -7,21 +7,19 @@ from typing import Any
 
 from ..amounts import yuan
 from ..titles import squash
-from .base import Builder, Row, is_code_header, is_label_header, split_of
+from .base import CODE_PARTS, Builder, CodeParts, Row, is_code_header, is_label_header, split_of
 
 COLS = ("initial", "adjusted", "change")
 SPLITS = ("total", "basic", "project")
 _CODE = re.compile(r"^\d{2,9}$")
 _CODE_AND_NAME = re.compile(r"^(\d{3,9})(\D.*)$")
-_PARTS = {"类": 0, "款": 1, "项": 2}
 
 
 class FunctionalBuilder(Builder):
     def __init__(self, kind: str, title: str | None, page: int | None) -> None:
         super().__init__(kind, title, page)
         self.rows: list[dict[str, Any]] = []
-        # the 类 and 款 last printed, for tables that print only the new part of a code
-        self._last_parts: list[str] = ["", "", ""]
+        self._parts = CodeParts()
 
     def data(self, row: Row) -> None:
         code_parts: dict[int, str] = {}
@@ -33,8 +31,8 @@ class FunctionalBuilder(Builder):
             if not path:
                 continue
             leaf = path[-1]
-            if leaf in _PARTS:
-                code_parts[_PARTS[leaf]] = text
+            if leaf in CODE_PARTS:
+                code_parts[CODE_PARTS[leaf]] = text
             elif any(is_code_header(t) for t in path):
                 code += text
             elif any(is_label_header(t) for t in path):
@@ -48,7 +46,7 @@ class FunctionalBuilder(Builder):
                 cols = cols or "initial"
                 figures.setdefault((cols, split), cell.text)
         if code_parts:
-            code = self._join(code_parts)
+            code = self._parts.join(code_parts)
         m = _CODE_AND_NAME.match(code) if not name else (_CODE_AND_NAME.match(name) if not code else None)
         if m:
             # one column printing `2050303 技校教育`
@@ -67,21 +65,6 @@ class FunctionalBuilder(Builder):
                 return
         entry.update(row.provenance())
         self.rows.append(entry)
-
-    def _join(self, parts: dict[int, str]) -> str:
-        """201 + 05 + 07 -> 2010507; a part left blank under a printed lower part is the
-        one printed last (tables that print only the new part of each code)."""
-        deepest = max((i for i, p in parts.items() if p), default=-1)
-        if deepest < 0:
-            return ""
-        out = []
-        for i in range(deepest + 1):
-            p = parts.get(i, "")
-            if not p:
-                p = self._last_parts[i]
-            out.append(p)
-        self._last_parts = out + [""] * (3 - len(out))
-        return "".join(out)
 
     def result(self) -> dict[str, Any] | None:
         if not self.rows:

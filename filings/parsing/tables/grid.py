@@ -21,12 +21,11 @@ from typing import Any
 from budget_filing.kinds import EXPENSE, GRID, INCOME
 from budget_filing.text import nfkc, squash
 
-from ..amounts import is_amount, unit_in, yuan
+from ..amounts import AmountError, is_amount, is_blank, parse_amount, to_yuan, unit_in
 from ..layout import Cell, Grid
 from ..titles import is_note
-from .base import Builder, Row, is_header_row, is_label_header
+from .base import CODE_PARTS, Builder, CodeParts, Row, is_header_row, is_label_header
 
-_PARTS = {"类": 0, "款": 1, "项": 2}
 _CODE_HEADER = re.compile(r"编码|代码|编号")
 # headers of the columns that name a row; other words (`专项名称`, `采购物品名称`, `经济科目`) are
 # value columns of text, as the schema lists them
@@ -37,13 +36,12 @@ _DIGITS = re.compile(r"^\d{1,9}$")
 # a 类/款/项 code (3, 5 or 7 digits) before the name in one cell; not a year (`2025年…`)
 _CODE_AND_NAME = re.compile(r"^(\d{3}|\d{5}|\d{7})(?![\d年月日%.,，、])(\D.*)$")
 _EMPTY_MARK = re.compile(r"^(无|无数据|本表无数据|空表|本表为空表)[。.]?$")
-_DASHES = re.compile(r"^[-—–－―‐~～/／\\.。…·]+$")
 
 
 def _is_code_path(path: tuple[str, ...]) -> int | None:
     """-1 for a whole-code column, 0/1/2 for a 类/款/项 part column, None for no code column."""
-    if path and path[-1] in _PARTS:
-        return _PARTS[path[-1]]
+    if path and path[-1] in CODE_PARTS:
+        return CODE_PARTS[path[-1]]
     if any(_CODE_HEADER.search(nfkc(t)) for t in path):
         return -1
     return None
@@ -64,7 +62,7 @@ def _header_words(row: Row) -> bool:
         return False
     for c in cells:
         t = squash(c.text)
-        if not t or is_amount(t) or _DIGITS.match(t) or _DASHES.match(t) or len(t) > 40:
+        if not t or is_amount(t) or _DIGITS.match(t) or is_blank(t) or len(t) > 40:
             return False
         if _EMPTY_MARK.match(t) or is_note(t):
             return False
@@ -198,9 +196,9 @@ def _complete_header(grid: Grid, header_rows: list[int], panels: list[_Panel], r
                 col.code_part is not None
                 and under.r0 == row.r
                 and under.c1 - under.c0 == 1
-                and text in _PARTS
+                and text in CODE_PARTS
             ):
-                col.code_part = _PARTS[text]
+                col.code_part = CODE_PARTS[text]
                 under.text = ""
     return old
 
@@ -219,7 +217,7 @@ class GridBuilder(Builder):
         self._grid: Grid | None = None
         self._header: list[int] = []
         self._reading_header = False
-        self._last_parts = ["", "", ""]
+        self._parts = CodeParts()
         # a group cell cut by a page break (see _group_text)
         self._top_r = 0
         self._tail: dict[int, str] = {}
@@ -421,28 +419,16 @@ class GridBuilder(Builder):
         return text
 
     def _value(self, text: str) -> str | None:
-        if not text or _DASHES.match(text):
-            return None
-        if is_amount(text):
-            return yuan(text, self.unit or "元")
-        return text
+        """An amount in yuan, None for a blank or a dash, else the text as printed."""
+        try:
+            return to_yuan(parse_amount(text), self.unit or "元")
+        except AmountError:
+            return text
 
     def _code(self, parts: dict[int, str]) -> str | None:
         if -1 in parts:
             return parts[-1]
-        if not parts:
-            return None
-        deepest = max(parts)
-        out = []
-        for i in range(deepest + 1):
-            p = parts.get(i, "")
-            if not p:
-                p = self._last_parts[i]
-            elif i > 0 and len(p) == 1:
-                p = "0" + p  # a 款 or 项 printed without its leading zero
-            out.append(p)
-        self._last_parts = out + [""] * (3 - len(out))
-        return "".join(out) or None
+        return self._parts.join(parts) or None
 
     # ------------------------------------------------------------ result
 
