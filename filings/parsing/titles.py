@@ -22,8 +22,6 @@ TRANSFER = K.TRANSFER
 DEPARTMENT_PERFORMANCE = K.DEPARTMENT_PERFORMANCE
 PROJECT_PERFORMANCE = K.PROJECT_PERFORMANCE
 GRID = K.GRID
-# kept for callers that still say so: a table of no typed kind is a grid now
-IGNORED = GRID
 _FOOTER = re.compile(r"^第\d+页(，|,)?(共\d+页)?$|^\d+/\d+$|^-?\d+-?$|^共\d+页第\d+页$")
 # a title ends in 表, perhaps with a parenthesised qualifier: `…表（功能分类科目）`
 _TITLE_END = re.compile(r"表\s*([（(][^（()）]{1,20}[)）])?$")

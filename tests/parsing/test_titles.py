@@ -7,7 +7,7 @@ import pytest
 from filings.parsing.titles import (
     DEPARTMENT_PERFORMANCE,
     FUNCTIONAL,
-    IGNORED,
+    GRID,
     PROJECT,
     PROJECT_PERFORMANCE,
     SUMMARY,
@@ -40,10 +40,10 @@ from filings.parsing.titles import (
         ("遵义市人力资源和社会保障局2024年部门预算调整部门整体支出绩效目标批复表", DEPARTMENT_PERFORMANCE),
         ("遵义市就业局2024年部门预算调整项目支出绩效目标批复表", PROJECT_PERFORMANCE),
         ("项目支出绩效目标批复表", PROJECT_PERFORMANCE),
-        ("一般公共预算基本支出表（经济分类科目）", IGNORED),
-        ("一般公共预算“三公”经费支出表", IGNORED),
-        ("财政拨款收支总体情况表", IGNORED),
-        ("政府采购预算表", IGNORED),
+        ("一般公共预算基本支出表（经济分类科目）", GRID),
+        ("一般公共预算“三公”经费支出表", GRID),
+        ("财政拨款收支总体情况表", GRID),
+        ("政府采购预算表", GRID),
     ],
 )
 def test_title_kind(title: str, kind: str) -> None:
