@@ -235,8 +235,7 @@ def _sum_hits(
 
 
 def _code(row: Mapping[str, Any]) -> str:
-    code = nfkc(row.get("code"))
-    return code if code.isdigit() else ""
+    return structure.digits_code(row.get("code"))
 
 
 @rule(

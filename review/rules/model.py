@@ -154,12 +154,13 @@ class Table:
         """The step the table was printed in: its unit's, or 1 元 when every amount is whole."""
         return amounts.printed_step(self.unit, _amounts_in(self.data.get("rows") or self.data.get("funds")))
 
-    @property
+    @cached_property
     def rows(self) -> list[Mapping[str, Any]]:
+        # read on every row of every rule's loop: filtered once per run (a Filing is built per run)
         rows = self.data.get("rows")
         return [r for r in rows if isinstance(r, Mapping)] if isinstance(rows, list) else []
 
-    @property
+    @cached_property
     def indicators(self) -> list[Mapping[str, Any]]:
         items = self.data.get("indicators")
         if not isinstance(items, list):

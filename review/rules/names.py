@@ -32,7 +32,7 @@ _BRACKETS = str.maketrans(
     }
 )
 _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂＇]")
-_NUMBERING = re.compile(
+NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十百零〇]+[、.．]"
     r"|\([一二三四五六七八九十百零〇\d]+\)[、.．]?"
     r"|\d+[、.．](?!\d))"
@@ -44,5 +44,5 @@ def match_key(name: object) -> str:
     """A project name reduced to what identifies it across tables."""
     text = nfkc(name).translate(_BRACKETS)
     text = _QUOTES.sub("", text)
-    text = _NUMBERING.sub("", text)
+    text = NUMBERING.sub("", text)
     return _TRAILING.sub("", text)

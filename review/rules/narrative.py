@@ -204,7 +204,7 @@ def _yuan(amount: Decimal, table: Table) -> str:
     """A table figure as the table prints it, with its unit."""
     unit = table.unit or "元"
     value = amount / factor(unit)
-    return f"{value.quantize(Decimal('0.01')):,f}{'万元' if unit == '万元' else unit}"
+    return f"{value.quantize(Decimal('0.01')):,f}{unit}"
 
 
 def _table_figure(cell: Cell, printed: Token) -> str:

@@ -50,7 +50,7 @@ from budget_filing.text import nfkc, squash
 
 from . import amounts, grids, structure
 from .model import Filing, Hit, Severity, Table, amount_at
-from .names import match_key
+from .names import NUMBERING, match_key
 from .registry import rule
 
 # The three fund types of 财政拨款, as printed in labels and headers.
@@ -60,9 +60,6 @@ STATE_FUND = "国有资本经营"
 FUNDS = (GENERAL, GOV_FUND, STATE_FUND)
 FUND_OF_ROLE = {GOVERNMENT_FUND: GOV_FUND, STATE_CAPITAL: STATE_FUND}
 _CARRIED = re.compile(r"结转|结余")
-_NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十百零〇]+[、.．]|\([一二三四五六七八九十百零〇\d]+\)[、.．]?|\d+[、.．](?!\d))"
-)
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,7 @@ def _label(row: Mapping[str, Any]) -> object:
 
 def _plain_name(text: object) -> str:
     """A 类 name as the 收支总表 prints it and the functional table names it: no numbering."""
-    return match_key(_NUMBERING.sub("", nfkc(text)))
+    return match_key(NUMBERING.sub("", nfkc(text)))
 
 
 class Summary:
@@ -617,7 +614,8 @@ def check_basic(filing: Filing) -> Iterator[Hit]:
 
 
 def _has_money(table: Table) -> bool:
-    return any(grids.value(r, c) for r in table.rows for c in grids.amount_columns(table))
+    columns = grids.amount_columns(table)
+    return any(grids.value(r, c) for r in table.rows for c in columns)
 
 
 def _fund_money(filing: Filing, fund: str) -> list[Print]:
@@ -663,8 +661,8 @@ def check_fund_tables(filing: Filing) -> Iterator[Hit]:
     if not _budget(filing):
         return
     for role, fund in FUND_OF_ROLE.items():
+        elsewhere = _fund_money(filing, fund)  # the same for each table of the role
         for table in _role(filing, role):
-            elsewhere = _fund_money(filing, fund)
             printed = [p for p in elsewhere if p.value]
             if _has_money(table):
                 if elsewhere and not printed:

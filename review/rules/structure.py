@@ -89,12 +89,12 @@ def numbering(label: str) -> tuple[int, int] | None:
 
 def own_label(label: object) -> str:
     """The row's own words: NFKC, no spaces, without its group (`一般公共预算资金/小计` → `小计`)."""
-    text = re.sub(r"\s+", "", nfkc(label))
+    text = nfkc(label)  # NFKC and no whitespace already
     return text.rsplit("/", 1)[-1] if "/" in text else text
 
 
 def group_of(label: object) -> str:
-    text = re.sub(r"\s+", "", nfkc(label))
+    text = nfkc(label)
     return text.rsplit("/", 1)[0] if "/" in text.strip("/") else ""
 
 
