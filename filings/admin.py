@@ -6,17 +6,12 @@ they are read-only here: a status set by hand left a "signed" filing without its
 
 from __future__ import annotations
 
-import axes.admin  # noqa: F401  (registers its admins before they are guarded below)
-import django.contrib.auth.admin  # noqa: F401  (the same)
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
-from .admin_base import GuardedAdmin, RecordAdmin, guard_registered
+from .admin_base import RecordAdmin
 from .models import (
     Department,
     Document,
@@ -33,7 +28,7 @@ from .models import (
 
 
 @admin.register(Department)
-class DepartmentAdmin(GuardedAdmin):
+class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["name"]
@@ -60,7 +55,7 @@ def requeue_documents(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
 
 
 @admin.register(Document)
-class DocumentAdmin(GuardedAdmin):
+class DocumentAdmin(admin.ModelAdmin):
     list_display = [
         "original_filename",
         "status",
@@ -140,7 +135,7 @@ class GridRowInline(RowInline):
 
 
 @admin.register(ParsedTable)
-class ParsedTableAdmin(GuardedAdmin):
+class ParsedTableAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "role", "unit", "pages", "filing", "document"]
     list_filter = ["kind", "role", "unit"]
     search_fields = ["title", "filing__department__name", "target__project"]
@@ -179,7 +174,7 @@ class IndicatorInline(RowInline):
 
 
 @admin.register(PerformanceTarget)
-class PerformanceTargetAdmin(GuardedAdmin):
+class PerformanceTargetAdmin(admin.ModelAdmin):
     list_display = ["__str__", "implementer", "initial_total", "adjusted_total", "is_department"]
     list_filter = ["is_department"]
     search_fields = ["project", "implementer", "supervisor"]
@@ -187,14 +182,14 @@ class PerformanceTargetAdmin(GuardedAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(GuardedAdmin):
+class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["__str__", "level1", "level2", "initial_value", "adjusted_value", "page"]
     list_filter = ["level1"]
     search_fields = ["initial_name", "adjusted_name", "target__project"]
     list_select_related = ["target"]
 
 
-class LineAdmin(GuardedAdmin):
+class LineAdmin(admin.ModelAdmin):
     list_select_related = ["table__filing__department"]
     list_filter = ["table__kind"]
 
@@ -247,7 +242,7 @@ class GridRowAdmin(LineAdmin):
 
 
 @admin.register(GridCell)
-class GridCellAdmin(GuardedAdmin):
+class GridCellAdmin(admin.ModelAdmin):
     list_display = ["row", "column", "amount", "text"]
     list_filter = ["row__table__role"]
     search_fields = ["text", "row__label", "row__table__title"]
@@ -256,7 +251,3 @@ class GridCellAdmin(GuardedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # cells come from the parser only
-
-
-# The admins of auth and axes get the same guard (axes' path filter answered 500 on a NUL byte).
-guard_registered(admin.site, get_user_model(), Group, AccessAttempt, AccessLog, AccessFailureLog)

@@ -339,14 +339,14 @@ def _row(table: ParsedTable, position: int) -> Any:
 @require_GET
 def page_png(request: HttpRequest, pk: int, document_id: int, page: int) -> FileResponse:
     filing = selectors.visible_filing(request.user, pk)
-    document = get_object_or_404(filing.documents, pk=document_id)
+    # the documents the filing's source pages link to, carried-forward ones included
+    document = get_object_or_404(filing_documents(filing), pk=document_id)
     try:
         path, _ = page_image(document, page)
     except (FileNotFoundError, IndexError) as exc:
         raise Http404("页面不存在") from exc
-    response = FileResponse(path.open("rb"), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    # no Cache-Control here: every signed-in page is `private, no-store` (config/middleware.py)
+    return FileResponse(path.open("rb"), content_type="image/png")
 
 
 def _back(request: HttpRequest, filing_pk: int, tab: str = "") -> HttpResponse:
