@@ -107,3 +107,27 @@ FUND_LABELS: Final[dict[str, str]] = {
 PROJECT_FUND_PARTS: Final = (TOTAL, FISCAL, NON_FISCAL, SUPERIOR, LOCAL)
 PROJECT_FUND_SCORED: Final = (TOTAL, FISCAL, NON_FISCAL)
 DEPARTMENT_FUND_PARTS: Final = (TOTAL, BASIC, PROJECT_PART, OTHER_FUNDS)
+
+# ---- the fields of a table and its rows (SCHEMA.md), as a reviewer reads them ---------------
+FIELD_LABELS: Final[dict[str, str]] = {
+    "title": "表名",
+    "unit": "单位",
+    "role": "表格用途",
+    "columns": "列",
+    "note": "备注",
+    "project": "项目名称",
+    "supervisor": "主管部门",
+    "implementer": "实施单位",
+    "functions": "部门职能",
+    "goals": "绩效目标",
+    "side": "收/支",
+    "label": "项目",
+    "name": "名称",
+    "code": "科目编码",
+    "section": "所属部分",
+    "subtotal": "小计行",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "value": "指标值",
+}
+

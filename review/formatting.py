@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from budget_filing.units import in_unit
 
-__all__ = ["in_unit", "printed", "yuan"]
+__all__ = ["in_unit", "printed", "signed", "yuan"]
 
 
 def printed(value: Decimal | None, unit: str) -> str:
@@ -18,8 +18,15 @@ def printed(value: Decimal | None, unit: str) -> str:
     if shown is None:
         return ""
     shown = shown.normalize()
-    places = max(2, -shown.as_tuple().exponent) if isinstance(shown.as_tuple().exponent, int) else 2
+    exponent = shown.as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
     return f"{shown:,.{places}f}"
+
+
+def signed(value: Decimal | None, unit: str) -> str:
+    """A change as :func:`printed`, a gain marked ``+`` as a loss is marked ``-``."""
+    text = printed(value, unit)
+    return f"+{text}" if value is not None and value > 0 else text
 
 
 def yuan(value: Decimal | None) -> str:

@@ -22,7 +22,7 @@ from config.input_guard import bounded_int
 from filings.models import Filing, FunctionalLine, GridCell, GridRow, ParsedTable, ProjectLine, SummaryLine
 
 from .formatting import in_unit, printed, yuan
-from .models import Finding
+from .models import Finding, Flag
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -154,14 +154,51 @@ class FlagColumn(tables.Column):
         )
 
     def render(self, value: int, record: Any, table: Any) -> str:
+        marks = table.flags.badge(record.table_id, value)
         if not table.can_flag:
-            return ""
+            return marks
         return format_html(
-            '<button type="button" class="btn btn-link btn-sm p-0 flag-row" data-table="{}" data-row="{}" '
+            '{}<button type="button" class="btn btn-link btn-sm p-0 flag-row" data-table="{}" data-row="{}" '
             'data-label="{}" title="标记此行">⚑</button>',
+            marks,
             record.table_id,
             value,
             str(record),
+        )
+
+
+class TableFlags:
+    """A filing's flags by table and row, read once for the whole page (one query, whatever its tables).
+
+    A flagged row is marked by a ⚑ badge whose title is the note; while a flag is open the row
+    also carries ``row-flagged``. A whole-table flag (no row) is under the row ``None``.
+    """
+
+    def __init__(self, flags: Iterable[Flag] = ()) -> None:
+        self.by_row: dict[tuple[int | None, int | None], list[Flag]] = defaultdict(list)
+        for flag in flags:
+            self.by_row[(flag.table_id, flag.row_position)].append(flag)
+        self.whole = {table: found for (table, row), found in self.by_row.items() if row is None}
+
+    @classmethod
+    def of_filing(cls, filing: Filing) -> TableFlags:
+        fields = ("filing_id", "table_id", "row_position", "note", "decision")
+        return cls(filing.flags.filter(table__isnull=False).only(*fields))
+
+    def row_class(self, table_id: int, position: int) -> str:
+        found = self.by_row.get((table_id, position), [])
+        return "row-flagged" if any(f.decision == "open" for f in found) else ""
+
+    def badge(self, table_id: int, position: int | None) -> str:
+        found = self.by_row.get((table_id, position), [])
+        if not found:
+            return ""
+        state = "open" if any(f.decision == "open" for f in found) else "closed"
+        return format_html(
+            '<span class="badge flag-badge flag-badge-{}" title="{}">⚑{}</span> ',
+            state,
+            "\n".join(f"标记：{f.note}" for f in found),
+            len(found) if len(found) > 1 else "",
         )
 
 
@@ -172,19 +209,43 @@ class PrintedTable(tables.Table):
     flag = FlagColumn()
 
     def __init__(
-        self, data: Any, *, unit: str, findings: CellFindings, filing_id: int, can_flag: bool, **kwargs: Any
+        self,
+        data: Any,
+        *,
+        unit: str,
+        findings: CellFindings,
+        filing_id: int,
+        can_flag: bool,
+        adjusted: bool = True,
+        flags: TableFlags | None = None,
+        **kwargs: Any,
     ) -> None:
         self.unit = unit
         self.findings = findings
         self.filing_id = filing_id
         self.can_flag = can_flag
+        self.flags = flags or TableFlags()
+        if not adjusted:  # an original budget prints no 调整 or 增减 columns: none are shown empty
+            extra = [name for name in self.base_columns if name.startswith(("adjusted", "change"))]
+            kwargs["exclude"] = [*(kwargs.get("exclude") or ()), *extra]
         super().__init__(data, **kwargs)
+
+    def row_class(self, record: Any) -> str:
+        return " ".join(
+            filter(
+                None,
+                [
+                    self.findings.row_class(record.position),
+                    self.flags.row_class(record.table_id, record.position),
+                ],
+            )
+        )
 
     class Meta:
         attrs = {"class": "table table-sm table-hover table-bordered printed-table align-middle"}
         row_attrs = {
             "id": lambda record: f"t{record.table_id}-r{record.position}",
-            "class": lambda table, record: table.findings.row_class(record.position),
+            "class": lambda table, record: table.row_class(record),
         }
         order_by = ("position",)
         sequence = ("...", "source", "flag")
@@ -253,7 +314,7 @@ class ProjectTable(PrintedTable):
             "class": lambda table, record: " ".join(
                 filter(
                     None,
-                    [table.findings.row_class(record.position), "subtotal" if record.is_subtotal else ""],
+                    [table.row_class(record), "subtotal" if record.is_subtotal else ""],
                 )
             ),
         }

@@ -42,6 +42,7 @@ from .tables import (
     GridTable,
     ProjectTable,
     SummaryTable,
+    TableFlags,
     paginate,
 )
 
@@ -133,6 +134,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if tab["slug"] == "grids":
                 selectors.grid_rows_prefetched(tables=tab["tables"])
+            context["row_flags"] = TableFlags.of_filing(filing)
             built = []
             for table in tab["tables"]:
                 built_table = _printed_table(request, filing, table, findings.get(table.pk, []), context)
@@ -171,6 +173,8 @@ def _printed_table(
         "filing_id": filing.pk,
         "can_flag": context["can_review"] and not filing.is_read_only,
         "prefix": f"t{table.pk}-",
+        "adjusted": context["adjusted"],  # an original budget shows no empty 调整/增减 columns
+        "flags": context.get("row_flags"),  # read once for the page's tables
     }
     if table.kind == TableKind.GRID:
         built = GridTable.for_table(table, findings=findings, **common)

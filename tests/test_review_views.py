@@ -263,7 +263,9 @@ def test_new_version_shows_a_diff(reviewer_client, filing, corpus_parse):
     newer = store(changed, "n")
     assert newer.filing.previous_id == filing.pk
     page = reviewer_client.get(f"/filings/{newer.filing_id}/?tab=diff").content.decode()
-    assert "删除" in page and "修改" in page and "1.00" in page
+    # 1 yuan in a 万元 table, the field named as the tables name it
+    assert "删除" in page and "修改" in page
+    assert "调整预算数</span>：235.03 万元 → <strong>0.0001 万元" in page
 
 
 def test_tables_of_a_filing_are_all_reachable_from_tabs(reviewer_client, filing):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from review.formatting import printed, yuan
+from review.formatting import printed, signed, yuan
 
 register = template.Library()
 
@@ -17,6 +17,14 @@ def amount(value: Decimal | None, unit: str) -> str:
     if value is None:
         return ""
     return format_html('<span class="amount" title="{}">{}</span>', yuan(value), printed(value, unit))
+
+
+@register.simple_tag
+def change_amount(value: Decimal | None, unit: str) -> str:
+    """A change in the printed unit with its sign (``+72.30``, ``-5.00``), the yuan value on hover."""
+    if value is None:
+        return ""
+    return format_html('<span class="amount" title="{}">{}</span>', yuan(value), signed(value, unit))
 
 
 @register.filter
