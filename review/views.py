@@ -131,6 +131,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab is not None:
         if tab["slug"] == "targets":
             context["targets"] = _targets(filing, tab["tables"], findings)
+            context["row_flags"] = TableFlags.of_filing(filing)  # a card flagged shows it
         else:
             if tab["slug"] == "grids":
                 selectors.grid_rows_prefetched(tables=tab["tables"])

@@ -241,6 +241,16 @@ def test_a_flagged_row_has_a_badge_with_its_note_and_a_row_class(reviewer_client
     assert 'title="标记：整表存疑">⚑ 整张表已标记</span>' in page
 
 
+def test_a_flagged_target_card_says_so(reviewer_client, zunyi, reviewer):
+    department = zunyi.tables.get(kind="department_performance")
+    Flag.objects.create(filing=zunyi, table=department, note="资金来源存疑", created_by=reviewer)
+    page = _page(reviewer_client, zunyi, "targets")
+    card = page[page.index(f'id="table-{department.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'title="标记：资金来源存疑">⚑ 已标记</span>' in card
+    assert page.count("⚑ 已标记") == 1
+
+
 def test_a_flagged_grid_row_is_marked(reviewer_client, js, reviewer):
     grid = js.tables.filter(kind="grid").first()
     Flag.objects.create(filing=js, table=grid, row_position=1, note="科目有误", created_by=reviewer)
@@ -249,9 +259,9 @@ def test_a_flagged_grid_row_is_marked(reviewer_client, js, reviewer):
     assert "row-flagged" in flagged.split(">")[0] and 'title="标记：科目有误"' in flagged
 
 
-@pytest.mark.parametrize("tab", ["projects", "grids"])
+@pytest.mark.parametrize("tab", ["projects", "grids", "targets"])
 def test_flags_are_read_once_per_page(reviewer_client, zunyi, js, reviewer, tab):
-    filing = zunyi if tab == "projects" else js
+    filing = js if tab == "grids" else zunyi
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -259,8 +269,8 @@ def test_flags_are_read_once_per_page(reviewer_client, zunyi, js, reviewer, tab)
         return len(ctx.captured_queries)
 
     before = queries()
-    kind = "project_expenditure" if tab == "projects" else "grid"
-    for table in filing.tables.filter(kind=kind):
+    kinds = {"projects": ["project_expenditure"], "grids": ["grid"]}.get(tab, ["project_performance"])
+    for table in filing.tables.filter(kind__in=kinds):
         for row in range(3):
             Flag.objects.create(filing=filing, table=table, row_position=row, note="n", created_by=reviewer)
         Flag.objects.create(filing=filing, table=table, note="整表", created_by=reviewer)
