@@ -191,9 +191,9 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             "worker",
             "--concurrency",
             "1",
-            # Every queue, as bin/run's workers together: the parses, the scans and everything else.
+            # Both queues, as bin/run's two workers together: the parses and everything else.
             "--queues",
-            "celery,parse,ocr",
+            "celery,parse",
             "--loglevel",
             "INFO",
             "--without-gossip",
