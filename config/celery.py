@@ -7,15 +7,20 @@ from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-# Parsing (and OCR, when it comes) runs in its own queue with its own workers: a slow or
+# Parsing (and OCR, on a queue of its own) runs in its own queue with its own workers: a slow or
 # hostile PDF holds a parse worker for at most its time budget, never the sweeper or the
 # other tasks, which stay on Celery's default queue.
 PARSE_QUEUE = "parse"
+# Scans: OCR takes seconds a page, so a scan has its own workers and never holds a text PDF up.
+OCR_QUEUE = "ocr"
 DEFAULT_QUEUE = "celery"
 
 app = Celery("budget_review")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_routes = {"filings.tasks.parse_document": {"queue": PARSE_QUEUE}}
+app.conf.task_routes = {
+    "filings.tasks.parse_document": {"queue": PARSE_QUEUE},
+    "filings.tasks.ocr_document": {"queue": OCR_QUEUE},
+}
 app.autodiscover_tasks()
 
 

@@ -240,13 +240,16 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_000_000)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("PARSE_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("PARSE_HARD_TIME_LIMIT", 360)
+# A scan read by OCR (filings.tasks.ocr_document, on the `ocr` queue): seconds a page, so longer.
+OCR_SOFT_TIME_LIMIT = env_int("OCR_SOFT_TIME_LIMIT", 1800)
+OCR_HARD_TIME_LIMIT = env_int("OCR_HARD_TIME_LIMIT", 1860)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A publish to a Redis that is down must fail fast: the sweeper re-sends later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     # Longer than the hard time limit, so an acks_late task is not redelivered while it runs.
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    "visibility_timeout": max(CELERY_TASK_TIME_LIMIT, OCR_HARD_TIME_LIMIT) * 2,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
@@ -258,6 +261,7 @@ CELERY_BEAT_SCHEDULE = {
 # A document still `queued` or `parsing` after these many seconds is sent to a worker again.
 SWEEP_QUEUED_AFTER_SECONDS = env_int("SWEEP_QUEUED_AFTER_SECONDS", 120)
 SWEEP_PARSING_AFTER_SECONDS = env_int("SWEEP_PARSING_AFTER_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+SWEEP_OCR_AFTER_SECONDS = env_int("SWEEP_OCR_AFTER_SECONDS", OCR_HARD_TIME_LIMIT + 60)
 PARSE_MAX_ATTEMPTS = env_int("PARSE_MAX_ATTEMPTS", 5)
 
 # Production hardening; `manage.py check --deploy` must be quiet with DEBUG off.

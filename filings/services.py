@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import os
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from budget_filing.kinds import GRID, STAGES
 from budget_filing.text import squash
 
-from . import interchange
+from . import interchange, parsing
 from .models import (
     Department,
     Document,
@@ -31,13 +33,14 @@ from .models import (
     GridCell,
     GridRow,
     Indicator,
+    OcrCell,
     ParsedTable,
     PerformanceTarget,
     ProjectLine,
     SummaryLine,
     document_storage_path,
 )
-from .models.tables import TableKind
+from .models.tables import FUND_PARTS, TableKind
 from .parsing import ParseError, parse_pdf
 from .parsing.version import PARSER_VERSION
 from .selectors import FACT_LABELS, document_facts_editable_by, facts_missing, filing_facts_editable_by
@@ -55,20 +58,30 @@ class UploadOutcome:
     error: str = ""
 
 
-def _enqueue_parse(document_id: int) -> None:
+PARSE_TASK = "filings.tasks.parse_document"
+# A scan is read by OCR on a queue of its own (config/celery.py), so that a text PDF never
+# waits behind one; the parse task sends a document there once it finds scanned pages.
+OCR_TASK = "filings.tasks.ocr_document"
+
+
+def _enqueue_parse(document_id: int, task: str = PARSE_TASK) -> None:
     # Sent by name so this module needs no Celery import; a broker that is down only
     # delays the work: the document stays `queued` and the sweeper sends it again.
     from config.celery import app
 
     try:
-        app.send_task("filings.tasks.parse_document", args=[document_id])
+        app.send_task(task, args=[document_id])
     except Exception:
         logger.warning("could not queue document %s; the sweeper will retry", document_id, exc_info=True)
 
 
 def document_enqueue(*, document: Document) -> None:
-    """Queue the document for parsing once the current transaction commits."""
-    transaction.on_commit(lambda: _enqueue_parse(document.pk), robust=True)
+    """Queue the document for parsing once the current transaction commits.
+
+    A document already known to be a scan goes straight to the OCR queue.
+    """
+    task = OCR_TASK if document.pages_scanned else PARSE_TASK
+    transaction.on_commit(lambda: _enqueue_parse(document.pk, task), robust=True)
 
 
 def _store_whole(path: str, content: bytes, sha256: str) -> None:
@@ -162,8 +175,59 @@ def document_claim(*, document_id: int, task_id: str) -> bool:
             task_id=task_id,
             attempts=F("attempts") + 1,
             parse_started_at=timezone.now(),
+            pages_done=None,
+            pages_total=None,
         )
     )
+
+
+def document_hand_to_ocr(*, document_id: int, task_id: str, pages: list[int]) -> bool:
+    """Give a claimed document back to the queue as a scan, for the OCR worker to take.
+
+    Conditional on still holding it, as a claim is; the hand-over is not counted as an attempt.
+    """
+    with transaction.atomic():
+        moved = bool(
+            Document.objects.filter(pk=document_id, status=Document.Status.PARSING, task_id=task_id).update(
+                status=Document.Status.QUEUED,
+                task_id="",
+                attempts=F("attempts") - 1,
+                queued_at=timezone.now(),
+                pages_scanned=pages,
+            )
+        )
+        if moved:
+            transaction.on_commit(lambda: _enqueue_parse(document_id, OCR_TASK), robust=True)
+    return moved
+
+
+def scanned_pages(path: str) -> list[int]:
+    """The pages of a PDF that are scans (images with no text layer); [] before the parser can tell."""
+    check = getattr(parsing, "scanned_pages", None)
+    return sorted(check(path)) if check is not None else []
+
+
+def _progress_recorder(document_id: int) -> Any:
+    """``progress(done, total)`` for the parser: stored at most twice a second, and on the last page."""
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.5:
+            return
+        last[0] = now
+        Document.objects.filter(pk=document_id, status=Document.Status.PARSING).update(
+            pages_done=done, pages_total=total
+        )
+
+    return progress
+
+
+def _parse_file(path: str, *, ocr: bool, progress: Any) -> dict[str, Any]:
+    # The parser takes ``ocr`` and ``progress`` once it can read scans; an older one neither.
+    accepted = inspect.signature(parse_pdf).parameters
+    options = {name: value for name, value in (("ocr", ocr), ("progress", progress)) if name in accepted}
+    return parse_pdf(path, **options)
 
 
 def document_fail(*, document_id: int, error: str) -> None:
@@ -172,17 +236,23 @@ def document_fail(*, document_id: int, error: str) -> None:
     )
 
 
-def document_parse(*, document_id: int, task_id: str) -> Document | None:
+def document_parse(*, document_id: int, task_id: str, ocr: bool = False) -> Document | None:
     """Parse a claimed document and store what was read; returns None when it was not ours.
 
     The parse runs outside any transaction; its rows are then written in one atomic block.
+    Without ``ocr`` (the parse queue) a document with scanned pages is handed to the OCR
+    queue instead, its status back to ``queued``.
     """
     if not document_claim(document_id=document_id, task_id=task_id):
         return None
     document = Document.objects.get(pk=document_id)
     started = time.monotonic()
     try:
-        parsed = parse_pdf(document.file.path)
+        if not ocr and (pages := scanned_pages(document.file.path)):
+            document_hand_to_ocr(document_id=document_id, task_id=task_id, pages=pages)
+            document.refresh_from_db()
+            return document
+        parsed = _parse_file(document.file.path, ocr=ocr, progress=_progress_recorder(document_id))
     except FileNotFoundError:
         document_fail(document_id=document_id, error="存储中找不到该文件，请重新上传。")
         return document
@@ -201,8 +271,14 @@ def _facts_text(facts: list[str]) -> str:
     return "、".join(FACT_LABELS[fact] for fact in facts)
 
 
+def _unreadable(parsed: dict[str, Any]) -> list[int]:
+    """Pages nothing could be read from, even by OCR; a page with nothing printed is not one."""
+    blank = set(parsed.get("pages_blank") or [])
+    return [page for page in parsed.get("pages_without_text") or [] if page not in blank]
+
+
 def _outcome(parsed: dict[str, Any]) -> tuple[str, str]:
-    blank = parsed.get("pages_without_text") or []
+    blank = _unreadable(parsed)
     page_count = parsed.get("page_count") or 0
     note = f"第 {_pages_text(blank)} 页没有文字层，未能读取。" if blank else ""
     if parsed.get("tables") and (missing := facts_missing(parsed)):
@@ -360,6 +436,8 @@ def _copy_tables(*, table_ids: list[int], filing: Filing) -> None:
             cells.setdefault(cell.row_id, []).append(cell)
         target = PerformanceTarget.objects.filter(table=table).first()
         indicators = list(target.indicators.all()) if target else []
+        # What reviewers checked of a scan comes along: the rows copied hold their corrections.
+        ocr_cells = list(table.ocr_cells.order_by("pk"))
 
         table.pk = None
         table.filing = filing
@@ -387,6 +465,7 @@ def _copy_tables(*, table_ids: list[int], filing: Filing) -> None:
         if target is not None:
             cloned([target], table=table)[0].save()
             Indicator.objects.bulk_create(cloned(indicators, target=target))
+        OcrCell.objects.bulk_create(cloned(ocr_cells, table=table))
 
 
 def _with_given_facts(document: Document, parsed: dict[str, Any]) -> dict[str, Any]:
@@ -455,7 +534,10 @@ def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds:
             parsed=parsed if status == Document.Status.NEEDS_DETAILS else None,
             page_count=parsed.get("page_count"),
             title=(parsed["tables"][0].get("title", "") if parsed.get("tables") else "")[:500],
-            pages_without_text=parsed.get("pages_without_text") or [],
+            pages_without_text=_unreadable(parsed),
+            pages_scanned=parsed.get("pages_scanned") or [],
+            pages_blank=parsed.get("pages_blank") or [],
+            ocr_engine=(parsed.get("ocr_engine") or "")[:100],
             coverage=parsed.get("coverage") or {},
             narrative=parsed.get("narrative") or [],
             parse_finished_at=timezone.now(),
@@ -611,6 +693,105 @@ def store_tables(*, filing: Filing, document: Document, tables: list[dict[str, A
     Indicator.objects.bulk_create(
         [ind for target, data in targets for ind in interchange.indicators(target, data, year)]
     )
+    OcrCell.objects.bulk_create(
+        [cell for table, data in zip(saved, tables, strict=True) for cell in _ocr_cells(table, data)]
+    )
+
+
+def doubt_confidence() -> float:
+    """Below this confidence an OCR'd value waits for a reviewer (budget_filing's, once it says)."""
+    import budget_filing
+    from budget_filing import document
+
+    found = getattr(budget_filing, "DOUBT_CONFIDENCE", getattr(document, "DOUBT_CONFIDENCE", 0.9))
+    return float(found)
+
+
+def _ocr_cells(table: ParsedTable, data: dict[str, Any]) -> list[OcrCell]:
+    """The table's values read by OCR; those read with little confidence are 待核对 from the start."""
+    threshold = doubt_confidence()
+    cells = []
+    for entry in data.get("ocr") or []:
+        if not isinstance(entry, dict) or not entry.get("field"):
+            continue
+        confidence = float(entry.get("confidence") or 0)
+        bbox = entry.get("bbox")
+        cells.append(
+            OcrCell(
+                table=table,
+                row_position=entry.get("row"),
+                field=str(entry["field"])[:500],
+                text=str(entry.get("text") or "")[:200],
+                confidence=confidence,
+                page=entry.get("page"),
+                bbox=[float(v) for v in bbox] if bbox and len(bbox) == 4 else None,
+                status=OcrCell.Status.DOUBTFUL if confidence < threshold else OcrCell.Status.TRUSTED,
+            )
+        )
+    return cells
+
+
+class CellRefused(Exception):
+    """An OCR'd value that cannot be corrected as asked; the message says why, in Chinese."""
+
+
+def _money_field(table: ParsedTable, cell: OcrCell) -> tuple[Any, str]:
+    """The stored row and the attribute of it that holds an OCR'd amount."""
+    kind, path, row = table.kind, cell.field, cell.row_position
+    if kind == TableKind.GRID:
+        column = path.removeprefix("values.")
+        if column not in table.columns or row is None:
+            raise CellRefused("找不到该单元格所在的列。")
+        grid_row = GridRow.objects.get(table=table, position=row)
+        grid_cell, _ = GridCell.objects.get_or_create(row=grid_row, column=table.columns.index(column))
+        return grid_cell, "amount"
+    if kind in (TableKind.DEPARTMENT_PERFORMANCE, TableKind.PROJECT_PERFORMANCE):
+        parts = path.split(".")
+        if row is None and len(parts) == 3 and parts[0] == "funds" and parts[2] in FUND_PARTS:
+            return PerformanceTarget.objects.get(table=table), f"{parts[1]}_{parts[2]}"
+        raise CellRefused("该单元格不是金额，只能确认，不能按金额更正。")
+    rows = {
+        TableKind.INCOME_EXPENSE_SUMMARY: SummaryLine,
+        TableKind.FUNCTIONAL_EXPENDITURE: FunctionalLine,
+        TableKind.PROJECT_EXPENDITURE: ProjectLine,
+        TableKind.TRANSFER_PAYMENT: ProjectLine,
+    }
+    model = rows.get(kind)
+    attribute = path.replace(".", "_")
+    if model is None or row is None or not isinstance(model._meta.get_field(attribute), models.DecimalField):
+        raise CellRefused("该单元格不是金额，只能确认，不能按金额更正。")
+    return model.objects.get(table=table, position=row), attribute
+
+
+def ocr_cell_write(*, cell: OcrCell, value: Any) -> Decimal:
+    """Write a reviewer's reading of an OCR'd amount into the stored row, so exports and rules use it.
+
+    ``value`` is in yuan; the caller checks who may and records the decision on ``cell``.
+    """
+    try:
+        amount = Decimal(str(value).replace(",", "").strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise CellRefused("请填写数字金额（元），例如 12345.67。") from exc
+    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 16:
+        raise CellRefused("金额超出范围。")
+    table = ParsedTable.objects.get(pk=cell.table_id)
+    try:
+        record, attribute = _money_field(table, cell)
+    except (GridRow.DoesNotExist, SummaryLine.DoesNotExist, FunctionalLine.DoesNotExist) as exc:
+        raise CellRefused("找不到该单元格所在的行。") from exc
+    except (ProjectLine.DoesNotExist, PerformanceTarget.DoesNotExist, FieldDoesNotExist) as exc:
+        raise CellRefused("找不到该单元格所在的行。") from exc
+    setattr(record, attribute, amount)
+    update = [attribute]
+    if isinstance(record, PerformanceTarget):
+        side = attribute.split("_", 1)[0]
+        setattr(record, f"has_{side}_funds", True)
+        update.append(f"has_{side}_funds")
+    if isinstance(record, GridCell):
+        record.text = ""
+        update.append("text")
+    record.save(update_fields=update)
+    return amount
 
 
 def documents_sweep_stale(*, now: Any = None) -> int:
@@ -618,9 +799,13 @@ def documents_sweep_stale(*, now: Any = None) -> int:
     now = now or timezone.now()
     queued_before = now - timedelta(seconds=settings.SWEEP_QUEUED_AFTER_SECONDS)
     parsing_before = now - timedelta(seconds=settings.SWEEP_PARSING_AFTER_SECONDS)
+    # A scan may be read by OCR far longer than a text PDF is parsed (its own time limits).
+    ocr_before = now - timedelta(seconds=settings.SWEEP_OCR_AFTER_SECONDS)
+    text = Q(pages_scanned=[])
     stale = Document.objects.filter(
         Q(status=Document.Status.QUEUED, queued_at__lt=queued_before)
-        | Q(status=Document.Status.PARSING, parse_started_at__lt=parsing_before)
+        | Q(text, status=Document.Status.PARSING, parse_started_at__lt=parsing_before)
+        | Q(~text, status=Document.Status.PARSING, parse_started_at__lt=ocr_before)
     )
     count = 0
     for document in stale:

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -28,12 +29,33 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError, Re
     max_retries=10,
 )
 def parse_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
+    return _parse(document_id, self.request.id or "", ocr=False)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=10,
+    # A scan is read page by page by OCR: limits of its own, on a queue of its own (config/celery.py).
+    soft_time_limit=settings.OCR_SOFT_TIME_LIMIT,
+    time_limit=settings.OCR_HARD_TIME_LIMIT,
+)
+def ocr_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
+    return _parse(document_id, self.request.id or "", ocr=True)
+
+
+def _parse(document_id: int, task_id: str, *, ocr: bool) -> str:
     try:
-        document = services.document_parse(document_id=document_id, task_id=self.request.id or "")
+        document = services.document_parse(document_id=document_id, task_id=task_id, ocr=ocr)
     except TRANSIENT_ERRORS:
         raise
     except SoftTimeLimitExceeded:
-        services.document_fail(document_id=document_id, error="解析超时：文件过大或过于复杂，已停止解析。")
+        what = "识别超时：扫描件页数过多或过于复杂" if ocr else "解析超时：文件过大或过于复杂"
+        services.document_fail(document_id=document_id, error=f"{what}，已停止解析。")
         return "timeout"
     except Exception as exc:
         # A parser bug must not leave the document spinning in `parsing` for ever.

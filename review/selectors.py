@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from filings.models import Document, Filing, ParsedTable
+from filings.models import Document, Filing, OcrCell, ParsedTable
 from filings.selectors import filing_documents
 
 from .access import filings_visible_to
@@ -64,7 +65,20 @@ def dashboard_filings(user: Any) -> QuerySet[Filing]:
                 "findings", filter=open_findings & Q(findings__severity=Severity.INFO), distinct=True
             ),
             open_flags=Count("flags", filter=Q(flags__decision=Decision.OPEN), distinct=True),
+            # subqueries, not joins: a scan's hundreds of OCR'd values must not multiply the counts
+            scanned=Exists(OcrCell.objects.filter(table__filing=OuterRef("pk"))),
+            ocr_doubtful=Coalesce(Subquery(_doubtful_count()), 0),
         )
+    )
+
+
+def _doubtful_count() -> QuerySet[OcrCell]:
+    return (
+        OcrCell.objects.filter(table__filing=OuterRef("pk"), status=OcrCell.Status.DOUBTFUL)
+        .order_by()
+        .values("table__filing")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
 
 
@@ -110,6 +124,8 @@ class Coverage:
     unread: list[dict[str, Any]] = field(default_factory=list)  # regions no parsed table covers
     blank_pages: list[dict[str, Any]] = field(default_factory=list)  # pages without a text layer
     unknown: list[str] = field(default_factory=list)  # documents parsed before coverage was recorded
+    scanned: list[dict[str, Any]] = field(default_factory=list)  # pages read by OCR
+    doubtful: int = 0  # OCR'd values still 待核对
     several_documents: bool = False
 
     @property
@@ -126,7 +142,15 @@ def filing_coverage(*, filing: Filing, tables: int) -> Coverage:
     documents = list(
         filing_documents(filing)
         .order_by("uploaded_at", "id")
-        .only("id", "filing_id", "original_filename", "coverage", "pages_without_text")
+        .only(
+            "id",
+            "filing_id",
+            "original_filename",
+            "coverage",
+            "pages_without_text",
+            "pages_blank",
+            "pages_scanned",
+        )
     )
     coverage = Coverage(tables=tables, several_documents=len(documents) > 1)
     if not documents:
@@ -146,8 +170,16 @@ def filing_coverage(*, filing: Filing, tables: int) -> Coverage:
                     "text": region.get("text") or "",
                 }
             )
-        if document.pages_without_text:
-            coverage.blank_pages.append({"document": document, "pages": document.pages_without_text})
+        # a page with nothing printed on it is neither read nor unread
+        unreadable = [p for p in document.pages_without_text or [] if p not in (document.pages_blank or [])]
+        if unreadable:
+            coverage.blank_pages.append({"document": document, "pages": unreadable})
+        if document.pages_scanned:
+            coverage.scanned.append({"document": document, "pages": document.pages_scanned})
+    if coverage.scanned:
+        coverage.doubtful = OcrCell.objects.filter(
+            table__filing=filing, status=OcrCell.Status.DOUBTFUL
+        ).count()
     return coverage
 
 
@@ -246,6 +278,14 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
             detail = _decision_text(record)
         add(record.history_date, record.history_user, concerns, detail)
 
+    for record in (
+        OcrCell.history.filter(table__filing=filing, history_type="~", status__in=OCR_DECIDED)
+        .select_related("history_user", "table")
+        .order_by("history_date", "history_id")
+    ):
+        detail = f"{record.get_status_display()}：{record.history_change_reason or record.text}"
+        add(record.history_date, record.history_user, ocr_cell_label(record), detail)
+
     for comment in filing.comments.select_related("author"):
         kind, _, key = comment.thread.partition(":")
         if kind == "finding":
@@ -258,8 +298,78 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
     return sorted(events, key=lambda e: (e["at"], e["order"]), reverse=True)
 
 
+OCR_DECIDED = (OcrCell.Status.CONFIRMED, OcrCell.Status.CORRECTED)
+
+
+def ocr_cell_label(cell: Any, row_label: str = "") -> str:
+    """An OCR'd value named for people: its table, row and cell."""
+    row = row_label or ("" if cell.row_position is None else f"第 {cell.row_position + 1} 行")
+    return " › ".join(filter(None, [f"扫描识别 {cell.table.title}", row, cell.field]))
+
+
 def _decision_text(record: Any) -> str:
     text = str(record.get_decision_display())
     if record.decision == Decision.OPEN:
         text = "重新打开"
     return f"{text}：{record.reason}" if record.reason else text
+
+
+def doubtful_cells_by_table(*, filing: Filing) -> dict[int, list[tuple[int | None, str]]]:
+    """The (row, field) of each OCR'd value still 待核对, by table: one query for the whole page."""
+    cells: dict[int, list[tuple[int | None, str]]] = {}
+    for table_id, row, field_name in OcrCell.objects.filter(
+        table__filing=filing, status=OcrCell.Status.DOUBTFUL
+    ).values_list("table_id", "row_position", "field"):
+        cells.setdefault(table_id, []).append((row, field_name))
+    return cells
+
+
+def _row_labels(tables: list[ParsedTable]) -> dict[tuple[int, int], str]:
+    labels: dict[tuple[int, int], str] = {}
+    for table in tables:
+        related = {
+            "income_expense_summary": "summary_lines",
+            "functional_expenditure": "functional_lines",
+            "project_expenditure": "project_lines",
+            "transfer_payment": "project_lines",
+            "grid": "grid_rows",
+        }.get(table.kind)
+        if related is not None:
+            rows = list(getattr(table, related).all())
+        else:
+            target = getattr(table, "target", None)
+            rows = list(target.indicators.all()) if target is not None else []
+        for row in rows:
+            labels[(table.pk, row.position)] = str(row)[:80]
+    return labels
+
+
+def filing_ocr_cells(*, filing: Filing) -> dict[str, list[OcrCell]]:
+    """The filing's OCR'd values a reviewer looks at: those 待核对, and those already checked.
+
+    Each carries ``label`` (table, row, cell) and ``document_id`` for its page crop; a fixed
+    number of queries however many there are.
+    """
+    from filings.interchange import filing_tables
+
+    cells = list(
+        OcrCell.objects.filter(table__filing=filing)
+        .exclude(status=OcrCell.Status.TRUSTED)
+        .select_related("table", "decided_by")
+        .order_by("table__document__uploaded_at", "table__position", "row_position", "pk")
+    )
+    labels = _row_labels(filing_tables(filing)) if cells else {}
+    for cell in cells:
+        row = labels.get((cell.table_id, cell.row_position), "") if cell.row_position is not None else ""
+        cell.label = ocr_cell_label(cell, row)  # type: ignore[attr-defined]
+    return {
+        "doubtful": [c for c in cells if c.status == OcrCell.Status.DOUBTFUL],
+        "checked": [c for c in cells if c.status != OcrCell.Status.DOUBTFUL],
+    }
+
+
+def ocr_cell_of(*, filing: Filing, cell_id: int) -> OcrCell:
+    """One OCR'd value of the filing's tables, with its table and document; 404 when not the filing's."""
+    return get_object_or_404(
+        OcrCell.objects.select_related("table__document"), pk=cell_id, table__filing=filing
+    )

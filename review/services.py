@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from filings.interchange import filing_tables, filing_to_dict
-from filings.models import Filing, ParsedTable
+from filings.models import Filing, OcrCell, ParsedTable
 from filings.selectors import filing_documents, newer_version
+from filings.services import CellRefused, doubt_confidence, ocr_cell_write
 
 from .access import can_review, tables_uploaded_by
 from .models import Comment, Decision, Finding, Flag, Severity, SignOff
@@ -131,6 +132,7 @@ def filing_check(*, filing: Filing) -> list[Finding]:
                     decided_at=previous.decided_at if previous else None,
                 )
             )
+        ocr_cells_doubt(filing=filing, findings=rows)
         return Finding.objects.bulk_create(rows)
 
 
@@ -271,3 +273,91 @@ def filing_sign_off(*, filing: Filing, user: Any, override_reason: str = "") -> 
         raise ReviewRefused("该预算文件已由其他审核员签批。") from exc
     filing.refresh_from_db()
     return sign_off
+
+
+# ---- values read by OCR from a scan ------------------------------------------------------------
+
+OCR_NOTE = "（该数字由扫描件识别，待核对）"
+
+
+def _cells_of(finding: Finding) -> list[tuple[int | None, str | None]]:
+    refs = getattr(finding, "cell_refs", None)  # every part's cells, where a finding has parts
+    return list(refs) if refs is not None else [(finding.row_position, cell) for cell in finding.cells]
+
+
+def ocr_cells_doubt(*, filing: Filing, findings: list[Finding]) -> None:
+    """After the rules: an OCR'd value is 待核对 while it was read with little confidence or a
+    finding concerns it (the table does not add up because of it), until a reviewer decides;
+    a finding on a value not yet checked says it was read from a scan. One query, and one
+    update per status that changes.
+    """
+    open_cells = list(
+        OcrCell.objects.filter(
+            table__filing=filing, status__in=[OcrCell.Status.DOUBTFUL, OcrCell.Status.TRUSTED]
+        ).values_list("pk", "table_id", "row_position", "field", "confidence", "status")
+    )
+    if not open_cells:
+        return
+    threshold = doubt_confidence()
+    concerned = {(f.table_id, row, cell) for f in findings for row, cell in _cells_of(f)}
+    unchecked = set()
+    becomes: dict[str, list[int]] = {OcrCell.Status.DOUBTFUL: [], OcrCell.Status.TRUSTED: []}
+    for pk, table_id, row, field, confidence, status in open_cells:
+        unchecked.add((table_id, row, field))
+        doubtful = confidence < threshold or (table_id, row, field) in concerned
+        wanted = OcrCell.Status.DOUBTFUL if doubtful else OcrCell.Status.TRUSTED
+        if wanted != status:
+            becomes[wanted].append(pk)
+    for status, pks in becomes.items():
+        if pks:  # a mark of the rules, not a reviewer's decision: no history row
+            OcrCell.objects.filter(pk__in=pks).update(status=status)
+    for finding in findings:
+        if any((finding.table_id, row, cell) in unchecked for row, cell in _cells_of(finding)):
+            finding.message += OCR_NOTE
+
+
+def _ocr_decide(cell: OcrCell, user: Any, change: Any) -> OcrCell:
+    """Record a reviewer's decision on an OCR'd value and run the rules again, in one transaction."""
+    filing = Filing.objects.get(tables=cell.table_id)
+    _check_writable(filing, user)
+    with transaction.atomic():
+        # The lock a sign-off takes: a decision and a signature cannot cross.
+        locked = Filing.objects.select_for_update().get(pk=filing.pk)
+        if locked.is_read_only:
+            raise ReviewRefused("该预算文件已签批，只读，不能再修改。")
+        cell = OcrCell.objects.select_for_update().get(pk=cell.pk)
+        reason = change(cell)
+        cell.decided_by = user
+        cell.decided_at = timezone.now()
+        cell._history_user = user  # type: ignore[attr-defined]
+        cell._change_reason = reason  # type: ignore[attr-defined]
+        cell.save()
+        filing_check(filing=locked)
+        _touch(locked)
+    return cell
+
+
+def ocr_cell_confirm(*, cell: OcrCell, user: Any) -> OcrCell:
+    """The value read by OCR is what the page prints."""
+
+    def confirm(cell: OcrCell) -> str:
+        cell.status = OcrCell.Status.CONFIRMED
+        cell.corrected = None
+        return f"确认识别结果 {cell.text}"
+
+    return _ocr_decide(cell, user, confirm)
+
+
+def ocr_cell_correct(*, cell: OcrCell, value: Any, user: Any) -> OcrCell:
+    """The page prints ``value`` (yuan), not what OCR read: the stored row takes it, the rules re-run."""
+
+    def correct(cell: OcrCell) -> str:
+        try:
+            amount = ocr_cell_write(cell=cell, value=value)
+        except CellRefused as exc:
+            raise ReviewRefused(str(exc)) from exc
+        cell.status = OcrCell.Status.CORRECTED
+        cell.corrected = amount
+        return f"识别为 {cell.text}，更正为 {amount}"
+
+    return _ocr_decide(cell, user, correct)

@@ -191,9 +191,9 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             "worker",
             "--concurrency",
             "1",
-            # Both queues, as bin/run's two workers together: the parses and everything else.
+            # Every queue, as bin/run's workers together: the parses, the scans and everything else.
             "--queues",
-            "celery,parse",
+            "celery,parse,ocr",
             "--loglevel",
             "INFO",
             "--without-gossip",

@@ -149,6 +149,14 @@ class Document(models.Model):
     )
     error = models.TextField(_("错误信息"), blank=True)
     pages_without_text = models.JSONField(_("无文字层的页"), default=list, blank=True)
+    # A scan: pages read by OCR (their figures are OcrCells, checked by a reviewer), and pages
+    # with nothing printed on them, which are neither read nor unread.
+    pages_scanned = models.JSONField(_("扫描页"), default=list, blank=True)
+    pages_blank = models.JSONField(_("空白页"), default=list, blank=True)
+    ocr_engine = models.CharField(_("OCR 引擎"), max_length=100, blank=True)
+    # How far the running parse is, page by page (shown in the documents list while it runs).
+    pages_done = models.PositiveIntegerField(_("已解析页数"), null=True, blank=True)
+    pages_total = models.PositiveIntegerField(_("待解析页数"), null=True, blank=True)
     # What the parser could not read: {"tables": n, "unread": [{page, bbox, what, text}]}.
     # Empty means not recorded (an older parser), which is unknown, never "all read".
     coverage = models.JSONField(_("读取范围"), default=dict, blank=True)
@@ -203,3 +211,14 @@ class Document(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.PARSING}
+
+    @property
+    def is_scan(self) -> bool:
+        return bool(self.pages_scanned)
+
+    @property
+    def progress_text(self) -> str:
+        """``第 3/20 页`` while a parse runs and has said how far it is; else ''."""
+        if self.status != self.Status.PARSING or not self.pages_total:
+            return ""
+        return f"第 {self.pages_done or 0}/{self.pages_total} 页"

@@ -11,9 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from budget_filing.kinds import FUND_LABELS, KIND_LABELS, ROLE_LABELS, SIDE_LABELS
 
@@ -274,3 +276,53 @@ class Indicator(SourceBox):
 
     def __str__(self) -> str:
         return self.adjusted_name or self.initial_name or ""
+
+
+class OcrCell(models.Model):
+    """A value of a table read by OCR from a scanned page, and whether a reviewer has checked it.
+
+    ``field`` names the cell as the rules' findings do (``adjusted.total``, ``funds.adjusted.total``,
+    ``values.<column path>``); ``row_position`` is the row's (or indicator's) position, None for a
+    value of the table itself. A value read with little confidence, or one a finding concerns, is
+    待核对 until a reviewer confirms it or corrects it; a correction is written into the row too.
+    """
+
+    class Status(models.TextChoices):
+        DOUBTFUL = "doubtful", _("待核对")
+        CONFIRMED = "confirmed", _("已确认")
+        CORRECTED = "corrected", _("已更正")
+        TRUSTED = "trusted", _("可信")
+
+    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="ocr_cells")
+    row_position = models.PositiveIntegerField(_("行"), null=True, blank=True)
+    field = models.CharField(_("单元格"), max_length=500)
+    text = models.CharField(_("识别文字"), max_length=200, blank=True)
+    confidence = models.FloatField(_("置信度"))
+    page = models.PositiveIntegerField(_("页码"), null=True, blank=True)
+    bbox = ArrayField(models.FloatField(), size=4, verbose_name=_("位置"), null=True, blank=True)
+    status = models.CharField(
+        _("核对状态"), max_length=20, choices=Status.choices, default=Status.TRUSTED, db_index=True
+    )
+    corrected = models.DecimalField(_("更正后的值"), max_digits=18, decimal_places=2, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("核对人"),
+    )
+    decided_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("识别单元格")
+        verbose_name_plural = _("识别单元格")
+        ordering = ["table", "row_position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.text}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.DOUBTFUL
