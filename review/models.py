@@ -6,6 +6,8 @@ dismiss). django-simple-history records every change with who and when.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -57,7 +59,12 @@ class FindingQuerySet(models.QuerySet["Finding"]):
 
 
 class Finding(models.Model):
-    """One breach of one rule at one place; ``place`` survives a re-run of the rules."""
+    """One anomaly: every breach of one class on one row key of one table, as SCHEMA.md counts.
+
+    ``parts`` keeps each cell's breach (its rule, row, cells, printed and expected figures,
+    page and box) so the panel shows all of them; ``place`` — class, table kind and key —
+    survives a re-run of the rules and a new version.
+    """
 
     Decision = Decision
 
@@ -84,6 +91,8 @@ class Finding(models.Model):
     printed = models.CharField(_("印刷值"), max_length=300, blank=True)
     expected = models.CharField(_("应为"), max_length=300, blank=True)
     detail = models.TextField(_("细节"), blank=True)
+    # [{"rule_id", "row", "cells", "message", "printed", "expected", "page", "bbox"}, …]
+    parts = models.JSONField(_("各处明细"), default=list, blank=True)
     place = models.CharField(_("位置标识"), max_length=700)
     decision = models.CharField(
         _("处理"), max_length=20, choices=Decision.choices, default=Decision.OPEN, db_index=True
@@ -110,6 +119,39 @@ class Finding(models.Model):
     @property
     def class_label(self) -> str:
         return str(ANOMALY_CLASS_LABELS.get(self.anomaly_class, self.anomaly_class))
+
+    @property
+    def advisory(self) -> bool:
+        """A class of our own, outside SCHEMA.md's table: a hint for the reviewer, not an anomaly."""
+        from .rules import SCHEMA_CLASSES
+
+        return self.anomaly_class not in SCHEMA_CLASSES
+
+    @property
+    def part_list(self) -> list[dict[str, Any]]:
+        """Each breach of the anomaly; a finding stored before parts existed is its own one part."""
+        if self.parts:
+            return self.parts
+        return [
+            {
+                "rule_id": self.rule_id,
+                "row": self.row_position,
+                "cells": list(self.cells),
+                "message": self.message,
+                "printed": self.printed,
+                "expected": self.expected,
+                "page": self.page,
+                "bbox": self.bbox,
+            }
+        ]
+
+    @property
+    def cell_refs(self) -> list[tuple[int | None, str | None]]:
+        """(row, cell) of every cell the anomaly concerns; a part without cells names its row (None)."""
+        refs: list[tuple[int | None, str | None]] = []
+        for part in self.part_list:
+            refs.extend((part.get("row"), cell) for cell in part.get("cells") or [None])
+        return refs
 
     @property
     def carried_over(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,33 +19,104 @@ from .rules import Finding as RuleFinding
 from .rules import run_rules
 
 
-def place_of(finding: RuleFinding) -> str:
-    """Where a finding stands, stable across re-runs as long as the same rule breaks at the same cells."""
-    row = "" if finding.row_index is None else str(finding.row_index)
-    return "|".join([finding.rule_id, finding.table_kind, finding.key, row, ",".join(finding.cells)])
+def place_of(finding: RuleFinding | Finding) -> str:
+    """Where an anomaly stands: its class, table kind and key (SCHEMA.md's one anomaly).
+
+    Stable across re-runs and versions as long as the same row key breaks the same class,
+    whichever of its cells or rules does; a finding stored per cell before (its place then
+    named the rule, row and cells) maps to the same place through its own fields.
+    """
+    return "|".join([finding.anomaly_class, finding.table_kind, finding.key])[:700]
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _inherited_decisions(filing: Filing) -> dict[str, Finding]:
+def _figures(item: Finding) -> list[tuple[str, str]]:
+    """What an anomaly printed and should have, cell by cell: the test that a decision still fits."""
+    return sorted((_text(p.get("printed")), _text(p.get("expected"))) for p in item.part_list)
+
+
+def _decisions_by_place(findings: Iterable[Finding]) -> dict[str, tuple[Finding, list[tuple[str, str]]]]:
+    """Decided anomalies by place, with their figures; stored per cell, a place is decided only if
+    every cell of it was, and takes the latest of their decisions."""
+    members: dict[str, list[Finding]] = {}
+    for finding in findings:
+        members.setdefault(place_of(finding), []).append(finding)
+    out = {}
+    for place, group in members.items():
+        if all(f.decision != Decision.OPEN for f in group):
+            latest = max(group, key=lambda f: (f.decided_at is not None, f.decided_at or 0, f.pk))
+            out[place] = (latest, sorted(pair for f in group for pair in _figures(f)))
+    return out
+
+
+def _inherited_decisions(filing: Filing) -> dict[str, tuple[Finding, list[tuple[str, str]]]]:
     """The previous version's decisions by place, where this version's reviewers have not decided.
 
-    A decision comes over only where the same finding shows the same values (``filing_check``);
+    A decision comes over only where the same anomaly shows the same values (``filing_check``);
     it keeps its reviewer and time, which is what marks it carried over (``Finding.carried_over``).
     A place decided, or re-opened, in this version is this version's own from then on.
     """
     if filing.previous_id is None:
         return {}
-    decided_here = set(
-        Finding.history.filter(filing_id=filing.pk, history_type="~").values_list("place", flat=True)
-    )
-    return {
-        f.place: f
-        for f in Finding.objects.filter(filing_id=filing.previous_id).exclude(decision=Finding.Decision.OPEN)
-        if f.place not in decided_here
+    decided_here = {
+        "|".join(values)[:700]
+        for values in Finding.history.filter(filing_id=filing.pk, history_type="~").values_list(
+            "anomaly_class", "table_kind", "key"
+        )
     }
+    previous = Finding.objects.filter(filing_id=filing.previous_id)
+    return {
+        place: decided
+        for place, decided in _decisions_by_place(previous).items()
+        if place not in decided_here
+    }
+
+
+def _row_source(doc: dict[str, Any], finding: RuleFinding) -> tuple[int | None, list[float] | None]:
+    """The page and box a table finding's row was printed at (a finding in the 说明 carries its own)."""
+    if finding.page is not None:
+        return finding.page, None if finding.bbox is None else list(finding.bbox)
+    tables = doc.get("tables") or []
+    if not 0 <= finding.table_index < len(tables):
+        return None, None
+    table = tables[finding.table_index]
+    pages = table.get("pages") or []
+    first = pages[0] if pages else None
+    rows = table.get("rows") or table.get("indicators") or []
+    if finding.row_index is None or not 0 <= finding.row_index < len(rows):
+        return first, None
+    row = rows[finding.row_index]
+    bbox = row.get("bbox")
+    return row.get("page") or first, list(bbox) if bbox else None
+
+
+def _part(doc: dict[str, Any], finding: RuleFinding) -> dict[str, Any]:
+    page, bbox = _row_source(doc, finding)
+    return {
+        "rule_id": finding.rule_id,
+        "row": finding.row_index,
+        "cells": list(finding.cells),
+        "message": finding.message,
+        "printed": _text(finding.printed)[:300],
+        "expected": _text(finding.expected)[:300],
+        "page": page,
+        "bbox": bbox,
+    }
+
+
+def _union(boxes: list[Any]) -> list[float] | None:
+    try:
+        rects = [[float(v) for v in box] for box in boxes if box]
+    except (TypeError, ValueError):
+        return None
+    rects = [r for r in rects if len(r) == 4]
+    if not rects:
+        return None
+    x0s, tops, x1s, bottoms = zip(*rects, strict=True)
+    return [min(x0s), min(tops), max(x1s), max(bottoms)]
 
 
 def _box_key(page: Any, bbox: Any) -> tuple[Any, ...]:
@@ -72,60 +144,79 @@ def _where_printed(finding: RuleFinding, printed_in: dict[tuple[Any, ...], int])
     return printed_in.get(_box_key(finding.page, finding.bbox), printed_in.get(()))
 
 
+SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
 def filing_check(*, filing: Filing) -> list[Finding]:
     """Run every rule on the stored filing; replace its findings, keeping decisions still in place.
 
-    A signed-off filing keeps the findings and decisions it was signed with (changed rules
-    apply to its next version): its findings are returned as they are.
+    One Finding per anomaly (class, table kind, key), grouping every cell's breach, so the
+    reviewer decides once what SCHEMA.md counts once. A signed-off filing keeps the findings
+    and decisions it was signed with (changed rules apply to its next version): its findings
+    are returned as they are.
     """
     tables = filing_tables(filing)
     doc = filing_to_dict(filing, tables=tables)
     found = run_rules(doc)
     printed_in = _narrative_documents(filing) if any(f.page is not None for f in found) else {}
+    groups: dict[str, list[RuleFinding]] = {}
+    for rule_finding in found:
+        groups.setdefault(place_of(rule_finding), []).append(rule_finding)
     with transaction.atomic():
         # Lock the filing so two runs for it cannot interleave their delete and insert, and so
         # that a sign-off cannot come between the status read here and the findings written.
         locked = Filing.objects.select_for_update().filter(pk=filing.pk).first()
         if locked is not None and locked.is_read_only:
             return list(Finding.objects.filter(filing=filing))
-        decided = {
-            f.place: f for f in Finding.objects.filter(filing=filing).exclude(decision=Finding.Decision.OPEN)
-        }
+        existing = list(Finding.objects.filter(filing=filing))
+        decided = _decisions_by_place(existing)
         inherited = _inherited_decisions(filing)
+        # Threads of findings stored per cell before follow them to their anomaly's place.
+        for old in existing:
+            if old.place != place_of(old):
+                Comment.objects.filter(filing=filing, thread=f"finding:{old.place}").update(
+                    thread=f"finding:{place_of(old)}"[:720]
+                )
         Finding.objects.filter(filing=filing).delete()
         rows = []
-        for rule_finding in found:
-            place = place_of(rule_finding)
-            previous = decided.get(place)
-            earlier = inherited.get(place)
-            if previous is None and earlier is not None:
-                unchanged = (earlier.printed, earlier.expected) == (
-                    _text(rule_finding.printed)[:300],
-                    _text(rule_finding.expected)[:300],
-                )
-                previous = earlier if unchanged else None
+        for place, group in groups.items():
+            first = group[0]
+            parts = [_part(doc, f) for f in group]
+            figures = sorted((p["printed"], p["expected"]) for p in parts)
+            previous = decided[place][0] if place in decided else None
+            if previous is None and place in inherited:
+                earlier, earlier_figures = inherited[place]
+                previous = earlier if earlier_figures == figures else None
+            table = tables[first.table_index] if 0 <= first.table_index < len(tables) else None
+            paged = [p for p in parts if p["page"] is not None]
+            page = paged[0]["page"] if paged else None
+            if table is not None:
+                document_id: int | None = table.document_id
+            else:  # a finding in the 说明 stands on its document's page, the paragraph boxed
+                document_id = _where_printed(first, printed_in)
+            cells = list(dict.fromkeys(c for f in group for c in f.cells))
+            message = first.message if len(group) == 1 else f"{first.message}（共 {len(group)} 处）"
             rows.append(
                 Finding(
                     filing=filing,
-                    table=tables[rule_finding.table_index]
-                    if 0 <= rule_finding.table_index < len(tables)
-                    else None,
-                    # a finding in the 说明 stands on its document's page, the paragraph boxed
-                    document_id=_where_printed(rule_finding, printed_in),
-                    page=rule_finding.page,
-                    bbox=None if rule_finding.bbox is None else list(rule_finding.bbox),
-                    rule_id=rule_finding.rule_id,
-                    anomaly_class=rule_finding.anomaly_class,
-                    severity=str(rule_finding.severity),
-                    table_kind=rule_finding.table_kind,
-                    key=rule_finding.key[:500],
-                    row_position=rule_finding.row_index,
-                    cells=list(rule_finding.cells),
-                    message=rule_finding.message,
-                    printed=_text(rule_finding.printed)[:300],
-                    expected=_text(rule_finding.expected)[:300],
-                    detail=rule_finding.detail,
-                    place=place[:700],
+                    table=table,
+                    document_id=document_id,
+                    page=page,
+                    bbox=_union([p["bbox"] for p in paged if p["page"] == page]),
+                    rule_id=first.rule_id,
+                    anomaly_class=first.anomaly_class,
+                    severity=str(max((f.severity for f in group), key=SEVERITY_RANK.__getitem__)),
+                    table_kind=first.table_kind,
+                    key=first.key[:500],
+                    row_position=first.row_index,
+                    cells=cells,
+                    message=message,
+                    printed=parts[0]["printed"],
+                    expected=parts[0]["expected"],
+                    # as to_anomalies_json joins them, so the export reads the same from storage
+                    detail="; ".join(dict.fromkeys(f.detail or f.message for f in group)),
+                    parts=parts,
+                    place=place,
                     decision=previous.decision if previous else Finding.Decision.OPEN,
                     reason=previous.reason if previous else "",
                     decided_by=previous.decided_by if previous else None,
@@ -216,6 +307,38 @@ def decide(*, item: Finding | Flag, decision: str, reason: str, user: Any) -> Fi
     item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
     _touch(item.filing)
     return item
+
+
+def findings_decide_bulk(*, findings: Iterable[Finding], decision: str, reason: str, user: Any) -> int:
+    """Resolve or dismiss several findings of one filing with one reason; all or none.
+
+    Each is decided as ``decide`` decides one (four eyes, a reason to dismiss), each recorded
+    in the history with who decided; one refused refuses them all, so a bulk action never
+    leaves a half-done selection behind. Returns how many were decided.
+    """
+    items = list(findings)
+    if decision not in (Decision.RESOLVED, Decision.DISMISSED):
+        raise ReviewRefused("批量操作只能解决或驳回。")
+    if not items:
+        raise ReviewRefused("请先选择异常。")
+    if len({item.filing_id for item in items}) != 1:
+        raise ReviewRefused("只能批量处理同一份预算文件的异常。")
+    filing = items[0].filing
+    _check_writable(filing, user)
+    own = tables_uploaded_by(user, filing)
+    if any(item.table_id in own for item in items):
+        raise ReviewRefused("所选异常中有您上传的文件里的异常（四眼原则），请由其他审核员处理。")
+    reason = reason.strip()
+    if decision == Decision.DISMISSED and not reason:
+        raise ReviewRefused("驳回必须填写理由。")
+    now = timezone.now()
+    with transaction.atomic():
+        for item in items:
+            item.decision, item.reason, item.decided_by, item.decided_at = decision, reason, user, now
+            item._history_user = user  # type: ignore[attr-defined]
+            item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+    _touch(filing)
+    return len(items)
 
 
 def comment_add(*, filing: Filing, thread: str, body: str, user: Any) -> Comment:

@@ -196,7 +196,11 @@ def test_the_decision_buttons_are_hidden_for_the_uploader_only(client, filing, u
     def buttons(user) -> tuple[int, int]:
         client.force_login(user)
         page = client.get(f"/filings/{filing.pk}/?tab=findings").content.decode()
-        return page.count('name="decision" value="resolved"'), page.count('name="decision" value="dismissed"')
+        # each item's own buttons (the bulk bar's carry an id after type="submit")
+        return (
+            page.count('name="decision" value="resolved" type="submit">'),
+            page.count('name="decision" value="dismissed" type="submit">'),
+        )
 
     findings = filing.findings.count()
     assert buttons(reviewer) == (findings, findings)

@@ -310,7 +310,8 @@ def test_decisions_carry_over_where_the_finding_is_unchanged(
     assert carried.carried_over
     assert newer.findings.exclude(pk=carried.pk).filter(decision="dismissed").count() == 0
     client.force_login(reviewer)
-    page = client.get(f"/filings/{newer.pk}/?tab=findings").content.decode()
+    # decided items are hidden by the panel's default filter (open), reachable with status=all
+    page = client.get(f"/filings/{newer.pk}/?tab=findings&status=all").content.decode()
     assert "沿用上一版本的处理" in page
     # Decided again in the new version, it is no longer carried over; re-opened, it stays open.
     decide(item=carried, decision="open", reason="", user=reviewer)
@@ -331,7 +332,10 @@ def test_a_changed_finding_does_not_carry_its_decision(
     older.department.reviewers.add(reviewer)
     chosen = older.findings.exclude(printed="").order_by("id").first()
     decide(item=chosen, decision="resolved", reason="", user=reviewer)
-    Finding.objects.filter(pk=chosen.pk).update(printed="不同的值")  # as if the new version printed another
+    # as if the new version printed another figure in one of the anomaly's cells
+    parts = chosen.part_list
+    parts[0]["printed"] = "不同的值"
+    Finding.objects.filter(pk=chosen.pk).update(printed="不同的值", parts=parts)
     with django_capture_on_commit_callbacks(execute=True):
         newer = store(parsed, "b").filing
     assert newer.findings.get(place=chosen.place).decision == "open"
