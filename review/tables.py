@@ -66,7 +66,8 @@ class CellFindings:
     def __init__(self, findings: Iterable[Finding], columns: Mapping[str, str] | None = None) -> None:
         self.by_cell: dict[tuple[int | None, str], list[Finding]] = defaultdict(list)
         self.by_row: dict[int | None, list[Finding]] = defaultdict(list)
-        columns = columns or {}
+        columns = self.columns = columns or {}
+        self.doubtful: set[tuple[int | None, str]] = set()  # OCR'd values 待核对 (mark_doubtful)
         for finding in findings:
             self.by_row[finding.row_position].append(finding)
             for cell in finding.cells:
@@ -76,12 +77,18 @@ class CellFindings:
     def worst(self, found: list[Finding]) -> str:
         return min((f.severity for f in found), key=SEVERITY_ORDER.__getitem__) if found else ""
 
+    def mark_doubtful(self, cells: Iterable[tuple[int | None, str]]) -> None:
+        """Mark the (row, field) values read by OCR that wait for a reviewer (CSS ``ocr-doubtful``)."""
+        self.doubtful = {(row, self.columns.get(field) or field.replace(".", "_")) for row, field in cells}
+
     def cell_class(self, position: int, column: str) -> str:
         found = self.by_cell.get((position, column), [])
-        return f"finding finding-{self.worst(found)}" if found else ""
+        css = f"finding finding-{self.worst(found)}" if found else ""
+        return f"{css} ocr-doubtful".strip() if (position, column) in self.doubtful else css
 
     def cell_title(self, position: int, column: str) -> str:
-        return "\n".join(f.message for f in self.by_cell.get((position, column), []))
+        doubt = ["由扫描件识别，待核对"] if (position, column) in self.doubtful else []
+        return "\n".join(doubt + [f.message for f in self.by_cell.get((position, column), [])])
 
     def row_class(self, position: int) -> str:
         found = [f for f in self.by_row.get(position, []) if f.decision == "open"]
@@ -454,6 +461,8 @@ class FilingTable(tables.Table):
     open_warnings = tables.Column(verbose_name="警告", attrs={"td": {"class": "num"}})
     open_infos = tables.Column(verbose_name="提示", attrs={"td": {"class": "num"}})
     open_flags = tables.Column(verbose_name="标记", attrs={"td": {"class": "num"}})
+    # A scan: its values were read by OCR, and this many still wait for a reviewer (待核对).
+    ocr_doubtful = tables.Column(verbose_name="扫描件", attrs={"td": {"class": "scan"}})
     reviewer = tables.Column(accessor="reviewer__username", verbose_name="审核人", default="—")
     updated_at = tables.Column(verbose_name="最近活动")
 
@@ -468,6 +477,14 @@ class FilingTable(tables.Table):
     def render_updated_at(self, value: datetime) -> str:
         # A plain column: DateTimeColumn compiles a template for every row.
         return dateformat.format(timezone.localtime(value), "Y-m-d H:i")
+
+    def render_ocr_doubtful(self, value: int, record: Any) -> str:
+        if not record.scanned:
+            return ""
+        scan = format_html('<span class="badge text-bg-secondary">{}</span>', "扫描件")
+        if not value:
+            return scan
+        return format_html('{} <span class="badge text-bg-warning doubtful">{} 待核对</span>', scan, value)
 
     def render_open_errors(self, value: int) -> str:
         return format_html('<span class="badge text-bg-danger">{}</span>', value) if value else "0"

@@ -19,4 +19,7 @@ urlpatterns = [
     path("filings/<int:pk>/comments/", views.comment, name="comment"),
     path("filings/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
     path("filings/<int:pk>/report.xlsx", views.report, name="report"),
+    path("filings/<int:pk>/doubtful/", views.doubtful, name="doubtful"),
+    path("filings/<int:pk>/ocr/<int:cell_id>/crop.png", views.ocr_crop, name="ocr_crop"),
+    path("filings/<int:pk>/ocr/<int:cell_id>/<str:action>/", views.ocr_decide, name="ocr_decide"),
 ]

@@ -32,7 +32,7 @@ from .diff import filing_diff
 from .filters import FilingFilter
 from .forms import CommentForm, FlagForm
 from .models import Comment, Decision, Finding, Flag
-from .pages import page_image
+from .pages import page_image, value_crop
 from .report import review_report
 from .tables import (
     EXPORT_FORMATS,
@@ -136,6 +136,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if tab["slug"] == "grids":
                 selectors.grid_rows_prefetched(tables=tab["tables"])
             context["row_flags"] = TableFlags.of_filing(filing)
+            context["doubtful_cells"] = selectors.doubtful_cells_by_table(filing=filing)
             built = []
             for table in tab["tables"]:
                 built_table = _printed_table(request, filing, table, findings.get(table.pk, []), context)
@@ -184,6 +185,8 @@ def _printed_table(
         built = table_class(
             getattr(table, related).all(), unit=table.unit, findings=CellFindings(findings), **common
         )
+    # values read from a scan that wait for a reviewer (read once for the page's tables)
+    built.findings.mark_doubtful((context.get("doubtful_cells") or {}).get(table.pk, []))
     return paginate(request, built)
 
 
@@ -476,3 +479,55 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="review-report-{filing.pk}.xlsx"'
     return response
+
+
+# ---- values read by OCR from a scan: 待核对 ---------------------------------------------------
+
+
+@require_GET
+def doubtful(request: HttpRequest, pk: int) -> HttpResponse:
+    """The filing's values read from a scan that wait for a reviewer, each beside its image."""
+    filing = selectors.visible_filing(request.user, pk)
+    cells = selectors.filing_ocr_cells(filing=filing)
+    return render(
+        request,
+        "review/doubtful.html",
+        {
+            "filing": filing,
+            "cells": cells,
+            "can_decide": can_review(request.user, filing) and not filing.is_read_only,
+        },
+    )
+
+
+@require_GET
+def ocr_crop(request: HttpRequest, pk: int, cell_id: int) -> FileResponse:
+    """The image of one OCR'd value on its page (cut once, then cached)."""
+    filing = selectors.visible_filing(request.user, pk)
+    cell = selectors.ocr_cell_of(filing=filing, cell_id=cell_id)
+    if cell.page is None or not cell.bbox:
+        raise Http404("没有该数字的位置")
+    try:
+        path = value_crop(cell.table.document, cell.page, cell.bbox)
+    except (FileNotFoundError, IndexError, ValueError) as exc:
+        raise Http404("页面不存在") from exc
+    return FileResponse(path.open("rb"), content_type="image/png")
+
+
+@require_POST
+def ocr_decide(request: HttpRequest, pk: int, cell_id: int, action: str) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    cell = selectors.ocr_cell_of(filing=filing, cell_id=cell_id)
+    if action == "confirm":
+        return _act(
+            request, pk, lambda: services.ocr_cell_confirm(cell=cell, user=request.user), "已确认识别结果。"
+        )
+    if action == "correct":
+        value = request.POST.get("value", "")
+        return _act(
+            request,
+            pk,
+            lambda: services.ocr_cell_correct(cell=cell, value=value, user=request.user),
+            "已更正，并已重新检查。",
+        )
+    raise Http404
