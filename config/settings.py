@@ -76,7 +76,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
-    "axes",
+    # django-axes under its Chinese name (its strings: locale/zh_Hans/LC_MESSAGES/django.po).
+    "config.apps.AxesConfig",
     "filings",
     "review",
 ]

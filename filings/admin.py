@@ -7,6 +7,7 @@ they are read-only here: a status set by hand left a "signed" filing without its
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -25,6 +26,16 @@ from .models import (
     ProjectLine,
     SummaryLine,
 )
+from .roles import REVIEWERS
+
+
+def reviewer_users() -> QuerySet:
+    """Who may be made a department's reviewer: the members of the 审核员 group, nobody else.
+
+    Offering every account put clerks in the list, and a clerk made a reviewer would see (and
+    could sign off) the filings they uploaded themselves.
+    """
+    return get_user_model().objects.filter(groups__name=REVIEWERS, is_active=True).order_by("username")
 
 
 @admin.register(Department)
@@ -33,6 +44,11 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["name"]
     filter_horizontal = ["reviewers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "reviewers":
+            kwargs["queryset"] = reviewer_users()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Filing)
@@ -45,6 +61,11 @@ class FilingAdmin(RecordAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a filing is formed by its documents' parse
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "reviewer":
+            kwargs["queryset"] = reviewer_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.action(description="重新排队解析所选文档")
