@@ -499,6 +499,44 @@ def _drop_tables(*, filing: Filing, document: Document) -> list[Any]:
     return [response for _, response in responses if callable(response)]
 
 
+def _checked_values(*, filing: Filing, document: Document) -> list[tuple[str, OcrCell]]:
+    """The OCR'd values of the document's tables in ``filing`` a reviewer confirmed or corrected,
+    with their table's place, before a re-parse deletes them."""
+    tables = ParsedTable.objects.filter(filing=filing, document=document)
+    cells = list(
+        OcrCell.objects.filter(
+            table__in=tables, status__in=[OcrCell.Status.CONFIRMED, OcrCell.Status.CORRECTED]
+        )
+    )
+    if not cells:
+        return []
+    places = _table_places(tables)
+    return [(places[cell.table_id], cell) for cell in cells]
+
+
+def _checks_follow(checked: list[tuple[str, OcrCell]], places: dict[str, int]) -> None:
+    """A re-parse that reads a value as it read it before keeps the reviewer's check of it, and a
+    correction is written into the new row again; a value read differently waits for a new check."""
+    for place, old in checked:
+        table_id = places.get(place)
+        new = OcrCell.objects.filter(
+            table_id=table_id, row_position=old.row_position, field=old.field, text=old.text
+        ).first()
+        if table_id is None or new is None:
+            continue
+        if old.status == OcrCell.Status.CORRECTED:
+            try:
+                ocr_cell_write(cell=new, value=old.corrected)
+            except CellRefused:
+                continue
+        OcrCell.objects.filter(pk=new.pk).update(
+            status=old.status,
+            corrected=old.corrected,
+            decided_by=old.decided_by_id,
+            decided_at=old.decided_at,
+        )
+
+
 def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds: float) -> Document:
     """Replace what was read from this document with ``parsed``, in one transaction.
 
@@ -514,6 +552,7 @@ def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds:
         if status == Document.Status.PARSED and filing is None:
             # Its tables were replaced in a newer version; the signed one keeps them as signed.
             message = f"该文档所在的第 {current.version} 版已签批且已有新版本，重新解析未改动已签批的内容。"
+        checked = [] if current is None or sealed else _checked_values(filing=current, document=document)
         reattach = [] if current is None or sealed else _drop_tables(filing=current, document=document)
         places: dict[str, int] = {}
         if filing is not None:
@@ -522,6 +561,7 @@ def document_store_parse(*, document: Document, parsed: dict[str, Any], seconds:
                 stored = _table_places(filing.tables.filter(document=document))
                 places = {place: pk for pk, place in stored.items()}
                 _save_with_history(filing, None, f"重新解析《{document.original_filename}》")
+        _checks_follow(checked, places)
         # Also when the document left the filing: its flags stay there, on no table.
         for follow in reattach:
             follow(places)

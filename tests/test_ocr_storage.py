@@ -247,3 +247,35 @@ def test_the_documents_list_shows_the_page_a_parse_is_at(clerk_client, clerk):
     Document.objects.update(status=Document.Status.PARSED)
     fragment = clerk_client.get("/documents/", headers={"HX-Request": "true"}).content.decode()
     assert "第 3/20 页" not in fragment and "扫描件" in fragment
+
+
+def test_a_reparse_keeps_a_check_where_it_reads_the_same_value(reviewer):
+    from filings.interchange import filing_to_dict
+    from review.services import ocr_cell_confirm, ocr_cell_correct
+
+    document = store(scan_parse())
+    document.filing.department.reviewers.add(reviewer)
+    cells = OcrCell.objects.filter(table__filing=document.filing)
+    ocr_cell_correct(cell=cells.get(row_position=0, field="adjusted"), value=PRINTED, user=reviewer)
+    ocr_cell_confirm(cell=cells.get(row_position=8, field="initial"), user=reviewer)
+    # read again as before, the same misread included: the checks stay, the correction is applied again
+    services.document_store_parse(document=document, parsed=scan_parse(), seconds=0.1)
+    cells = OcrCell.objects.filter(table__filing=document.filing)
+    corrected = cells.get(row_position=0, field="adjusted")
+    assert corrected.status == OcrCell.Status.CORRECTED and corrected.decided_by == reviewer
+    assert filing_to_dict(document.filing)["tables"][0]["rows"][0]["adjusted"] == PRINTED
+    assert cells.get(row_position=8, field="initial").status == OcrCell.Status.CONFIRMED
+    assert not Finding.objects.filter(filing=document.filing, anomaly_class="change_mismatch").exists()
+
+
+def test_a_reparse_that_reads_a_value_otherwise_asks_again(reviewer):
+    from review.services import ocr_cell_confirm
+
+    document = store(scan_parse())
+    document.filing.department.reviewers.add(reviewer)
+    ocr_cell_confirm(cell=OcrCell.objects.get(row_position=8, field="initial"), user=reviewer)
+    parsed = scan_parse()
+    entry = next(e for e in parsed["tables"][0]["ocr"] if (e["row"], e["field"]) == (8, "initial"))
+    entry["text"] = "23835351.00"
+    services.document_store_parse(document=document, parsed=parsed, seconds=0.1)
+    assert OcrCell.objects.get(row_position=8, field="initial").status == OcrCell.Status.DOUBTFUL
