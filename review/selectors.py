@@ -9,12 +9,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, pre
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from filings.models import Document, Filing, OcrCell, ParsedTable
+from budget_filing.kinds import STAGE_LABELS
+from filings.models import Department, Document, Filing, OcrCell, ParsedTable
 from filings.selectors import filing_documents
 
 from .access import filings_visible_to
-from .models import Decision, Finding, Flag, Severity, SignOff
+from .models import ANOMALY_CLASS_LABELS, Decision, Finding, Flag, Severity, SignOff
 from .rules import ANOMALY_SCHEMA
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -215,32 +217,123 @@ def _flag_concerns(title: str | None, row_label: str, note: str) -> str:
     return f"标记“{note[:60]}”（{where}）"
 
 
-def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) -> list[dict[str, Any]]:
-    """Everything that happened to a filing, newest first: when, who, what it concerns, what.
+def _finding_concerns(record: Any) -> str:
+    label = ANOMALY_CLASS_LABELS.get(record.anomaly_class, record.anomaly_class)
+    return f"异常〔{label}〕{record.key}：{record.message}"
 
-    The filing's state changes (its history rows with their recorded reason), the sign-off with
-    an override's reason, each decision on a finding or a flag with its reason, each flag and each
-    comment with the finding or flag it is about. Five queries however long the record is (one
-    less when the page has read the findings already, ``findings``), and one for a sign-off.
+
+# a filing's facts as its history rows hold them, and how the record names them
+FILING_FACTS = (("year", "年度"), ("stage", "阶段"), ("version", "版本"))
+
+
+def _fact_text(record: Any, name: str) -> str:
+    if name == "stage":
+        return str(record.get_stage_display())
+    if name == "version":
+        return f"第 {record.version} 版"
+    return str(getattr(record, name))
+
+
+def _filing_change(record: Any, before: Any, departments: dict[int, str]) -> list[str]:
+    """What one history row of a filing changed against the row before it, in words."""
+    if before is None:
+        version = f"第 {record.version} 版"
+        first = f"新版本 {version}" if record.previous_id else f"创建 {version}"
+        return [first, f"状态：{record.get_status_display()}"]
+    changes = []
+    if record.department_id != before.department_id:
+        old, new = departments.get(before.department_id), departments.get(record.department_id)
+        changes.append(f"部门：{old or '（已删除）'} → {new or '（已删除）'}")
+    for name, label in FILING_FACTS:
+        if getattr(record, name) != getattr(before, name):
+            changes.append(f"{label}：{_fact_text(before, name)} → {_fact_text(record, name)}")
+    if record.status != before.status:
+        changes.append(f"状态：{record.get_status_display()}")
+    return changes
+
+
+def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) -> list[dict[str, Any]]:
+    """Everything that happened to a filing, newest first: when, who, what it concerns, what, a link.
+
+    The filing's state changes (its history rows: a new version, a status, a corrected fact,
+    with the recorded reason), its documents' uploads and the facts given for them by hand, a
+    newer version made from it, the sign-off with an override's reason, each decision on a
+    finding or a flag with its reason, each flag and each comment with the finding or flag it
+    is about, linked to it on the 异常 tab. Six queries however long the record is (one less
+    when the page has read the findings already, ``findings``), one for a sign-off and one
+    for the departments' names once a department was corrected.
     """
     events: list[dict[str, Any]] = []
 
-    def add(at: Any, who: Any, what: str, detail: str) -> None:
-        events.append({"at": at, "who": who, "what": what, "detail": detail, "order": len(events)})
+    def add(at: Any, who: Any, what: str, detail: str, link: str = "") -> None:
+        events.append(
+            {"at": at, "who": who, "what": what, "detail": detail, "link": link, "order": len(events)}
+        )
 
-    records = filing.history.select_related("history_user", "reviewer").order_by("history_date", "history_id")
-    reviewer = None
+    # the filing's own rows, and the first row of a version made from it, in one query
+    rows = list(
+        Filing.history.filter(Q(id=filing.pk) | Q(previous_id=filing.pk, history_type="+"))
+        .select_related("history_user", "reviewer")
+        .order_by("history_date", "history_id")
+    )
+    records = [r for r in rows if r.id == filing.pk]
+    later = [r for r in rows if r.id != filing.pk]
+    # Names only when a department changed; not a join: a department only a misreading made
+    # is deleted once corrected.
+    ids = {r.department_id for r in records}
+    departments = (
+        dict(Department.objects.filter(pk__in=ids).values_list("pk", "name")) if len(ids) > 1 else {}
+    )
+    previous_record = None
     for record in records:
-        detail = f"状态：{record.get_status_display()}"
-        if record.reviewer_id is not None and record.reviewer_id != reviewer:
+        changes = _filing_change(record, previous_record, departments)
+        if record.reviewer_id is not None and (
+            previous_record is None or record.reviewer_id != previous_record.reviewer_id
+        ):
             name = record.reviewer.get_username() if record.reviewer is not None else record.reviewer_id
-            detail += f" · 审核人：{name}"
-        reviewer = record.reviewer_id
-        if record.history_type == "+":
-            detail = f"创建第 {record.version} 版 · {detail}"
+            changes.append(f"审核人：{name}")
+        previous_record = record
+        detail = " · ".join(changes)
+        if record.history_change_reason:
+            detail = f"{detail}（{record.history_change_reason}）" if detail else record.history_change_reason
+        link = ""
+        if record.history_type == "+" and record.previous_id:
+            link = reverse("review:filing", args=[record.previous_id])  # the version it follows
+        add(
+            record.history_date,
+            record.history_user,
+            f"预算文件 第 {record.version} 版",
+            detail or "保存",
+            link,
+        )
+
+    for document in filing_documents(filing).select_related("uploaded_by", "details_given_by"):
+        what = f"文件《{document.original_filename}》"
+        add(document.uploaded_at, document.uploaded_by, what, "上传")
+        given = [
+            f"{label}：{value}"
+            for label, value in (
+                ("部门", document.given_department),
+                ("年度", document.given_year),
+                ("阶段", STAGE_LABELS.get(document.given_stage or "", document.given_stage)),
+            )
+            if value
+        ]
+        # a corrected department is in the filing's own history, with who corrected it
+        if document.details_given_at and given and not document.department_corrected:
+            add(document.details_given_at, document.details_given_by, what, "补充信息：" + "、".join(given))
+
+    for record in later:
+        detail = f"新版本 第 {record.version} 版"
         if record.history_change_reason:
             detail += f"（{record.history_change_reason}）"
-        add(record.history_date, record.history_user, "预算文件", detail)
+        add(
+            record.history_date,
+            record.history_user,
+            "预算文件",
+            detail,
+            reverse("review:filing", args=[record.id]),
+        )
 
     sign_off = None
     if filing.is_read_only:  # only a signed filing has a sign-off (the admin cannot change that)
@@ -250,18 +343,20 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
         detail = f"签批 · 涵盖 {len(sign_off.document_sha256)} 个文件"
         if sign_off.open_errors or sign_off.override_reason:
             detail += f" · 越过 {sign_off.open_errors} 项未处理的错误，理由：{sign_off.override_reason}"
-        add(sign_off.signed_at, sign_off.signed_by, "预算文件", detail)
+        add(sign_off.signed_at, sign_off.signed_by, f"预算文件 第 {filing.version} 版", detail)
 
+    # every item, decided ones too (the tab shows the open ones unless asked for all)
+    tab = reverse("review:filing", args=[filing.pk]) + "?tab=findings&status=all"
     if findings is None:
-        findings = list(filing.findings.only("place", "key", "message"))
-    concerning = {finding.place: f"异常 {finding.key}：{finding.message}" for finding in findings}
+        findings = list(filing.findings.only("place", "key", "message", "anomaly_class"))
+    concerning = {f.place: (_finding_concerns(f), f"{tab}#finding-{f.pk}") for f in findings}
     decisions = Finding.history.filter(filing_id=filing.pk, history_type="~").select_related("history_user")
     for record in decisions:
-        concerns = f"异常 {record.key}：{record.message}"
-        concerning.setdefault(record.place, concerns)  # a finding no longer found keeps its name
-        add(record.history_date, record.history_user, concerns, _decision_text(record))
+        # a finding no longer found keeps its name, and has nothing to link to
+        concerns, link = concerning.setdefault(record.place, (_finding_concerns(record), ""))
+        add(record.history_date, record.history_user, concerns, _decision_text(record), link)
 
-    flags: dict[int, str] = {}
+    flags: dict[int, tuple[str, str]] = {}
     for record in (
         Flag.history.filter(filing_id=filing.pk)
         .select_related("history_user", "table")
@@ -269,14 +364,16 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
     ):
         # the title kept on the flag names a table a re-parse no longer reads
         title = record.table.title if record.table is not None else record.table_title
-        concerns = flags[record.id] = _flag_concerns(title, record.row_label, record.note)
+        link = "" if record.history_type == "-" else f"{tab}#flag-{record.id}"
+        concerns = _flag_concerns(title, record.row_label, record.note)
+        flags[record.id] = (concerns, link)
         if record.history_type == "+":
             detail = "添加标记"
         elif record.history_type == "-":
             detail = "标记被删除"
         else:
             detail = _decision_text(record)
-        add(record.history_date, record.history_user, concerns, detail)
+        add(record.history_date, record.history_user, concerns, detail, link)
 
     for record in (
         OcrCell.history.filter(table__filing=filing, history_type="~", status__in=OCR_DECIDED)
@@ -289,12 +386,12 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
     for comment in filing.comments.select_related("author"):
         kind, _, key = comment.thread.partition(":")
         if kind == "finding":
-            concerns = concerning.get(key, "异常（已不存在）")
+            concerns, link = concerning.get(key, ("异常（已不存在）", ""))
         elif kind == "flag" and key.isdigit():
-            concerns = flags.get(int(key), "标记（已不存在）")
+            concerns, link = flags.get(int(key), ("标记（已不存在）", ""))
         else:
-            concerns = "预算文件"
-        add(comment.created_at, comment.author, concerns, f"评论：{comment.body}")
+            concerns, link = "预算文件", ""
+        add(comment.created_at, comment.author, concerns, f"评论：{comment.body}", link)
     return sorted(events, key=lambda e: (e["at"], e["order"]), reverse=True)
 
 

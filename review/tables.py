@@ -25,19 +25,11 @@ from .formatting import in_unit, printed, yuan
 from .models import Finding, Flag
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# tablib offers more, but yaml cannot write a Decimal and ods/xls need packages we do not ship.
+# written by review.exports (a BOM, a title row, text cells as text)
 EXPORT_FORMATS = ("csv", "xlsx")
 # the largest page a table is shown in: a grid's whole default page, and some more
 MAX_PER_PAGE = 1000
 MAX_PAGE = 1_000_000
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def paginate(request: HttpRequest, table: tables.Table) -> tables.Table:
@@ -210,7 +202,7 @@ class TableFlags:
 
 
 class PrintedTable(tables.Table):
-    """Common to the printed tables: unit, findings, row anchors and export neutralisation."""
+    """Common to the printed tables: unit, findings and row anchors (exports: review.exports)."""
 
     source = SourceColumn()
     flag = FlagColumn()
@@ -258,10 +250,6 @@ class PrintedTable(tables.Table):
         sequence = ("...", "source", "flag")
         per_page = 100
         template_name = "django_tables2/bootstrap5.html"
-
-    def as_values(self, exclude_columns: Any = None) -> Any:
-        for row in super().as_values(exclude_columns):
-            yield [neutralise(cell) for cell in row]
 
 
 class SummaryTable(PrintedTable):

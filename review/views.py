@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_tables2.export import TableExport
 
 from budget_filing.kinds import GRID, KIND_LABELS, ROLE_LABELS
 from config.input_guard import InvalidInput
@@ -26,14 +25,14 @@ from filings.models import Department, ParsedTable
 from filings.models.tables import TableKind
 from filings.selectors import filing_documents
 
-from . import compare, selectors, services
+from . import compare, exports, selectors, services
+from . import report as report_sheets
 from .access import can_review, filings_visible_to, is_admin, tables_uploaded_by
 from .diff import filing_diff
 from .filters import FilingFilter
 from .forms import CommentForm, FlagForm
 from .models import Comment, Decision, Finding, Flag
 from .pages import page_image, value_crop
-from .report import review_report
 from .tables import (
     EXPORT_FORMATS,
     CellFindings,
@@ -125,9 +124,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if export:
         if export not in EXPORT_FORMATS:
             raise InvalidInput("只能导出 csv 或 xlsx 格式。")
-        # Only a table of this tab of this filing: another filing's table id is not found.
-        if tab is None or request.GET.get("table") not in {str(t.pk) for t in tab["tables"]}:
-            raise Http404("没有这张表")
+        return _export(request, filing, context, tab, findings, export)
     if tab is not None:
         if tab["slug"] == "targets":
             context["targets"] = _targets(filing, tab["tables"], findings)
@@ -140,11 +137,6 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             built = []
             for table in tab["tables"]:
                 built_table = _printed_table(request, filing, table, findings.get(table.pk, []), context)
-                if export and request.GET.get("table") == str(table.pk):
-                    name = _export_name(table)
-                    return TableExport(export, built_table, dataset_kwargs={"title": name}).response(
-                        f"{filing.department.name}-{filing.year}-{name}.{export}"
-                    )
                 built.append(
                     {"table": table, "rendered": built_table, "findings": findings.get(table.pk, [])}
                 )
@@ -190,9 +182,52 @@ def _printed_table(
     return paginate(request, built)
 
 
-def _export_name(table: ParsedTable) -> str:
-    # A filing has several grids of one role (two 经济分类 tables): the table's id tells them apart.
-    return f"{table.kind}-{table.role}-{table.pk}" if table.kind == TableKind.GRID else table.kind
+def _export(
+    request: HttpRequest,
+    filing: Any,
+    context: dict[str, Any],
+    tab: dict[str, Any] | None,
+    findings: dict[int | None, list[Finding]],
+    export_format: str,
+) -> HttpResponse:
+    """The active tab as a CSV or XLSX file: a table of a table tab, or the tab's whole content."""
+    active = context["active"]
+    fallback = f"filing-{filing.pk}-{active}"
+    if tab is not None:
+        # Only a table of this tab of this filing: another filing's table id is not found.
+        table = next((t for t in tab["tables"] if str(t.pk) == request.GET.get("table")), None)
+        if table is None:
+            raise Http404("没有这张表")
+        if tab["slug"] == "targets":
+            table = (
+                ParsedTable.objects.select_related("target")
+                .prefetch_related("target__indicators")
+                .get(pk=table.pk)
+            )
+            sheets = [exports.target_sheet(filing, table, adjusted=context["adjusted"])]
+        else:
+            if table.kind == TableKind.GRID:
+                selectors.grid_rows_prefetched(tables=[table])
+            built = _printed_table(request, filing, table, findings.get(table.pk, []), context)
+            sheets = [exports.printed_table_sheet(filing, table, built)]
+        # A filing has several grids of one role (two 经济分类 tables): the table's id tells them apart.
+        fallback = f"filing-{filing.pk}-table-{table.pk}"
+    elif active == "compare":
+        sheets = [exports.compare_sheet(filing, _comparison(filing))]
+    elif active == "diff":
+        previous = filing.previous
+        diff = filing_diff(filing_to_dict(previous), filing_to_dict(filing)) if previous else []
+        sheets = [exports.diff_sheet(filing, previous, diff)]
+    elif active == "findings":
+        sheets = report_sheets.findings_sheets(filing)
+    else:  # history
+        sheets = [report_sheets.record_sheet(filing)]
+    name = exports.file_name(filing.department.name, filing.year, sheets[0].name)
+    if export_format == "csv":  # one table: the tab's first (the findings, not their flags)
+        content = exports.csv_bytes(sheets[0])
+    else:
+        content = exports.xlsx_bytes(sheets)
+    return exports.attachment(content, export_format=export_format, name=name, fallback=fallback)
 
 
 def _by_role(built: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -469,16 +504,14 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review report; before a sign-off it says 未签批 (a progress report, not the record)."""
     filing = selectors.visible_filing(request.user, pk)
-    if not filing.is_read_only:
-        messages.error(request, "签批后才能导出审核报告。")
-        return redirect("review:filing", pk=pk)
-    content = review_report(filing)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return exports.attachment(
+        report_sheets.review_report(filing),
+        export_format="xlsx",
+        name=report_sheets.report_name(filing),
+        fallback=f"review-report-{filing.pk}",
     )
-    response["Content-Disposition"] = f'attachment; filename="review-report-{filing.pk}.xlsx"'
-    return response
 
 
 # ---- values read by OCR from a scan: 待核对 ---------------------------------------------------

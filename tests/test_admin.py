@@ -45,8 +45,9 @@ def test_filing_status_and_identity_are_read_only_in_the_admin(client, filing, a
     filing.refresh_from_db()
     assert (filing.status, filing.year, filing.stage, filing.version) == ("parsed", 2024, "adjustment", 1)
     assert client.get(reverse("admin:filings_filing_add")).status_code == 403
-    # the report of a filing the admin could not sign stays a refusal, not a 500
-    assert client.get(f"/filings/{filing.pk}/report.xlsx").status_code == 302
+    # the report of a filing the admin could not sign says so (未签批), never a 500
+    response = client.get(f"/filings/{filing.pk}/report.xlsx")
+    assert response.status_code == 200 and "filename*=utf-8''" in response["Content-Disposition"]
 
 
 def test_a_filing_cannot_be_reverted_from_its_history_in_the_admin(client, filing, admin_user, reviewer):

@@ -184,12 +184,13 @@ def test_grid_export_csv_and_xlsx_in_the_printed_unit(reviewer_client, make_fili
     table = filing.tables.get(role="procurement")
     url = f"/filings/{filing.pk}/?tab=grids&table={table.pk}&_export="
     rows = list(csv.reader(io.StringIO(reviewer_client.get(url + "csv").content.decode("utf-8-sig"))))
-    assert rows[0] == ["项目", *table.columns]
-    assert len(rows) == table.grid_rows.count() + 1
-    assert rows[1][-1] == "2416.43" and rows[4][5] == "分散自行组织"
+    assert rows[0][0] == table.title and f"单位：{table.unit}" in rows[0]  # the title row
+    assert rows[1] == ["项目", *table.columns]
+    assert len(rows) == table.grid_rows.count() + 2
+    assert rows[2][-1] == "2416.43" and rows[5][5] == "分散自行组织"
     sheet = load_workbook(io.BytesIO(reviewer_client.get(url + "xlsx").content)).active
-    assert sheet.max_row == table.grid_rows.count() + 1
-    assert Decimal(str(sheet.cell(row=2, column=7).value)) == Decimal("2416.43")
+    assert sheet.max_row == table.grid_rows.count() + 2
+    assert Decimal(str(sheet.cell(row=3, column=7).value)) == Decimal("2416.43")
 
 
 def test_grid_columns_sort(reviewer_client, make_filing):

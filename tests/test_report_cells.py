@@ -1,8 +1,8 @@
 """The review report's cells are text, never formulas, whatever a PDF or a reviewer wrote.
 
 A title printed as ``=IF(1,HYPERLINK("http://x"),"y")`` would open in a spreadsheet as a
-live link; the report writes it, every header and every other text cell as table exports do
-(review.tables.neutralise).
+live link; the report writes it, every header and every other text cell as a string cell
+(review.exports), so it opens as that text: no formula, and no apostrophe in front of it.
 """
 
 from __future__ import annotations
@@ -56,9 +56,13 @@ def test_no_cell_of_the_report_is_a_formula(corpus_parse, reviewer, django_captu
         if cell.data_type == "f"
     ]
     assert formulas == []
-    title = workbook.worksheets[2]["A1"]
-    assert title.data_type == "s" and title.value == "'" + FORMULA
+    # 概况, 异常, 标记, 评论, 记录, then the tables
+    title = workbook.worksheets[5]["A1"]
+    assert title.data_type == "s" and title.value == FORMULA
     grid_sheet = workbook.worksheets[-1]
-    assert [c.value for c in grid_sheet[1]][:1] == ["'+SUM(1)"]
-    assert [c.value for c in grid_sheet[2]][3:] == ["'=1+1/合计", "'@备注"]
-    assert [c.value for c in grid_sheet[3]][1:3] == ["'-301", "'=A1"]
+    assert [c.value for c in grid_sheet[1]][:1] == ["+SUM(1)"]
+    assert [c.value for c in grid_sheet[2]][3:] == ["=1+1/合计", "@备注"]
+    assert [c.value for c in grid_sheet[3]][1:3] == ["-301", "=A1"]
+    assert [c.value for c in grid_sheet[3]][4] == '=HYPERLINK("http://x")'
+    reasons = [row[9].value for row in workbook["异常"].iter_rows(min_row=3)]
+    assert reasons and set(reasons) == {"=1+2"}

@@ -139,17 +139,24 @@ def test_export_csv_and_xlsx(reviewer_client, filing):
     table = filing.tables.get(kind="project_expenditure")
     response = reviewer_client.get(f"/filings/{filing.pk}/?tab=projects&table={table.pk}&_export=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["项目", "所属部分"] and len(rows) == table.project_lines.count() + 1
+    # a title row (title, 部门, 年度, 阶段, 单位) above the header (tests/test_exports.py)
+    assert rows[0][0] == table.title and rows[1][:2] == ["项目", "所属部分"]
+    assert len(rows) == table.project_lines.count() + 2
     response = reviewer_client.get(f"/filings/{filing.pk}/?tab=projects&table={table.pk}&_export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.max_row == table.project_lines.count() + 1
+    assert sheet.max_row == table.project_lines.count() + 2
 
 
 def test_export_neutralises_formulas(reviewer_client, filing):
     table = filing.tables.get(kind="project_expenditure")
     table.project_lines.filter(position=1).update(note='=HYPERLINK("http://x")')
     response = reviewer_client.get(f"/filings/{filing.pk}/?tab=projects&table={table.pk}&_export=csv")
-    assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in response.content.decode("utf-8-sig")  # CSV has no text type
+    response = reviewer_client.get(f"/filings/{filing.pk}/?tab=projects&table={table.pk}&_export=xlsx")
+    cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
+    note = [c for c in cells if c.value == '=HYPERLINK("http://x")']
+    assert len(note) == 1 and note[0].data_type == "s"  # XLSX: text, no apostrophe
+    assert not [c for c in cells if c.data_type == "f"]
 
 
 def test_source_page_shows_the_row_box(reviewer_client, filing):
@@ -217,14 +224,17 @@ def test_uploader_cannot_sign_off_even_as_reviewer(filing, clerk, role_groups):
 
 
 def test_report_of_a_signed_off_filing(reviewer_client, filing):
-    assert reviewer_client.get(f"/filings/{filing.pk}/report.xlsx").status_code == 302
+    def overview() -> dict:
+        response = reviewer_client.get(f"/filings/{filing.pk}/report.xlsx")
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames[:5] == ["概况", "异常", "标记", "评论", "记录"]
+        assert len(workbook.sheetnames) == 5 + filing.tables.count()
+        return {row[0].value: row[1].value for row in workbook["概况"].iter_rows(min_row=3)}
+
+    assert overview()["签批"] == "未签批"  # before the sign-off, a progress report
     Finding.objects.filter(filing=filing).update(decision="resolved")
     reviewer_client.post(f"/filings/{filing.pk}/sign-off/")
-    response = reviewer_client.get(f"/filings/{filing.pk}/report.xlsx")
-    workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames[:2] == ["签批", "异常"]
-    assert len(workbook.sheetnames) == 2 + filing.tables.count()
-    assert workbook["签批"]["B5"].value == "reviewer"
+    assert overview()["签批人"] == "reviewer"
 
 
 @pytest.mark.django_db(transaction=True)
