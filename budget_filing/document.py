@@ -64,6 +64,28 @@ class GridRow(Provenance):
     values: dict[str, str | None]
 
 
+# An OCR'd cell read with less confidence than this is 待核对 (to be checked against the
+# page): chosen on scans so that every misread amount fell below it (tests/parsing/test_scans.py).
+DOUBT_CONFIDENCE = 0.9
+
+
+class OcrCell(TypedDict):
+    """One value cell of a scanned table as OCR read it.
+
+    `row` indexes the table's `rows` (or `indicators`), None for a table-level field;
+    `field` is the cell path as findings name cells (`adjusted.total`, `change`,
+    `funds.adjusted.total`, `values.<column>`, `initial.value`); `confidence` is the
+    probability of its least sure character, 0..1.
+    """
+
+    row: int | None
+    field: str
+    text: str
+    confidence: float
+    page: int
+    bbox: list[float]
+
+
 class Table(TypedDict):
     kind: str
     title: str | None
@@ -85,6 +107,8 @@ class Table(TypedDict):
     role: NotRequired[str]
     columns: NotRequired[list[str]]
     note: NotRequired[str]
+    # a table on a scanned page: its value cells as OCR read them
+    ocr: NotRequired[list[OcrCell]]
 
 
 class Unread(TypedDict):
@@ -108,5 +132,8 @@ class Filing(TypedDict):
     stage: str | None
     tables: list[Table]
     page_count: NotRequired[int]
-    pages_without_text: NotRequired[list[int]]
+    pages_without_text: NotRequired[list[int]]  # an image, no text, and OCR read nothing
+    pages_scanned: NotRequired[list[int]]  # read by OCR
+    pages_blank: NotRequired[list[int]]  # no text and no image: nothing to read
+    ocr_engine: NotRequired[str]  # "name version", when OCR ran
     coverage: NotRequired[Coverage]

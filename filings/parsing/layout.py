@@ -354,6 +354,9 @@ class PageLayout:
     grids: list[Grid]
     lines: list[TextLine]
     has_text: bool
+    # a page without text holding an image (a scan), and what OCR read in its cells if it ran
+    has_image: bool = False
+    ocr: list[Any] | None = None
 
     def signature(self) -> tuple[str, ...]:
         """The page's content, for spotting a page printed twice (footers left out)."""

@@ -1,7 +1,8 @@
 """Reading a PDF page by page into layouts, with every reader failure as a ParseError.
 
 Each pdfplumber page is closed as soon as its layout is taken, so memory stays flat
-however long the filing is.
+however long the filing is. A page with no text but an image is a scan: with `ocr` on, it
+is rendered and read by `ocr` into the same kind of layout.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
+from pdfminer.layout import LTChar, LTContainer, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -89,8 +90,11 @@ def _close(pdf: Any) -> None:
             pdf.stream.close()
 
 
-def read_pages(source: Source) -> tuple[int, Generator[PageLayout, None, None]]:
-    """The page count, and the pages' layouts one by one (each page closed after use)."""
+def read_pages(source: Source, ocr: bool = False) -> tuple[int, Generator[PageLayout, None, None]]:
+    """The page count, and the pages' layouts one by one (each page closed after use).
+
+    `ocr`: read scanned pages (no text, an image) by OCR; otherwise they stay empty.
+    """
     pdf = _open(source)
     try:
         count = len(pdf.pages)
@@ -101,11 +105,12 @@ def read_pages(source: Source) -> tuple[int, Generator[PageLayout, None, None]]:
     if count == 0:
         _close(pdf)
         raise ParseError("PDF 文件没有页面")
-    return count, _layouts(pdf)
+    return count, _layouts(pdf, source if ocr else None)
 
 
-def _objects(page: Any) -> tuple[list[Obj], list[Obj], list[Obj]]:
-    """The page's characters, lines and rects as the few keys the layout reads.
+def _objects(page: Any) -> tuple[list[Obj], list[Obj], list[Obj], bool]:
+    """The page's characters, lines and rects as the few keys the layout reads, and
+    whether it holds an image.
 
     pdfplumber's `page.chars` resolves every attribute of every object (colours, colour
     spaces, graphic state), a fifth of a page's parse time we never use; the coordinates are
@@ -116,11 +121,15 @@ def _objects(page: Any) -> tuple[list[Obj], list[Obj], list[Obj]]:
     chars: list[Obj] = []
     lines: list[Obj] = []
     rects: list[Obj] = []
+    image = False
     stack = list(reversed(page.layout._objs))
     while stack:
         obj = stack.pop()
         if isinstance(obj, LTContainer):
             stack.extend(reversed(obj._objs))
+            continue
+        if isinstance(obj, LTImage):
+            image = image or (obj.width > 1 and obj.height > 1)
             continue
         if not isinstance(obj, (LTChar, LTLine, LTRect)):
             continue
@@ -139,15 +148,19 @@ def _objects(page: Any) -> tuple[list[Obj], list[Obj], list[Obj]]:
         else:
             box["stroke"] = obj.stroke
             rects.append(box)
-    return chars, lines, rects
+    return chars, lines, rects, image
 
 
-def _layouts(pdf: Any) -> Generator[PageLayout, None, None]:
+def _layouts(pdf: Any, scans: Source | None) -> Generator[PageLayout, None, None]:
+    """Page layouts; `scans`: the PDF again, for pdfium to render its scanned pages for OCR."""
+    rendered: Any = None
     try:
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                chars, lines, rects = _objects(page)
-                layout = lay_out(number, float(page.width), float(page.height), chars, lines, rects)
+                chars, lines, rects, image = _objects(page)
+                width, height = float(page.width), float(page.height)
+                layout = lay_out(number, width, height, chars, lines, rects)
+                layout.has_image = image and not layout.has_text
             except ParseError:
                 raise
             except Exception as e:
@@ -155,6 +168,41 @@ def _layouts(pdf: Any) -> Generator[PageLayout, None, None]:
                 raise ParseError(f"第 {number} 页无法读取：{_describe(e)}") from e
             finally:
                 page.close()
+            if layout.has_image and scans is not None:
+                if rendered is None:
+                    rendered = _open_for_ocr(scans)
+                layout = _ocr_page(rendered, number, width, height)
             yield layout
     finally:
+        if rendered is not None:
+            rendered.close()
         pdf.close()
+
+
+def _open_for_ocr(source: Source) -> Any:
+    import pypdfium2 as pdfium
+
+    target: Any = os.fspath(source) if isinstance(source, (str, os.PathLike)) else source
+    if not isinstance(target, str):
+        target.seek(0)
+        target = target.read()  # pdfium keeps its own copy; pdfplumber goes on with the stream
+    try:
+        return pdfium.PdfDocument(target)
+    except Exception as e:
+        reraise_interrupt(e)
+        raise ParseError(_describe(e)) from e
+
+
+def _ocr_page(rendered: Any, number: int, width: float, height: float) -> PageLayout:
+    from .ocr import read_scan
+
+    page = rendered[number - 1]
+    try:
+        return read_scan(page, number, width, height)
+    except ParseError:
+        raise
+    except Exception as e:
+        reraise_interrupt(e)
+        raise ParseError(f"第 {number} 页扫描件无法识别：{e}") from e
+    finally:
+        page.close()
