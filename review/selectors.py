@@ -16,6 +16,7 @@ from filings.models import Department, Document, Filing, OcrCell, ParsedTable
 from filings.selectors import filing_documents
 
 from .access import filings_visible_to
+from .diff import field_label
 from .models import ANOMALY_CLASS_LABELS, Decision, Finding, Flag, Severity, SignOff
 from .rules import ANOMALY_SCHEMA
 
@@ -401,7 +402,7 @@ OCR_DECIDED = (OcrCell.Status.CONFIRMED, OcrCell.Status.CORRECTED)
 def ocr_cell_label(cell: Any, row_label: str = "") -> str:
     """An OCR'd value named for people: its table, row and cell."""
     row = row_label or ("" if cell.row_position is None else f"第 {cell.row_position + 1} 行")
-    return " › ".join(filter(None, [f"扫描识别 {cell.table.title}", row, cell.field]))
+    return " › ".join(filter(None, [f"扫描识别 {cell.table.title}", row, field_label(cell.field)]))
 
 
 def _decision_text(record: Any) -> str:
