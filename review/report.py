@@ -8,6 +8,7 @@ Every sheet is written by review.exports: text cells are text, amounts in the pr
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,7 @@ KIND_NAMES = {
     K.PROJECT_PERFORMANCE: "项目绩效",
 }
 UNSIGNED = "未签批"
+PLAIN_FIGURE = re.compile(r"-?\d+(\.\d+)?")
 
 
 def report_name(filing: Filing) -> str:
@@ -149,6 +151,14 @@ def _grid_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     )
 
 
+def _figure(text: str) -> Decimal | str:
+    """A finding's printed or expected figure: a number where it is one (yuan), else its text."""
+    try:
+        return Decimal(text) if PLAIN_FIGURE.fullmatch(text) else text
+    except ArithmeticError:
+        return text
+
+
 def _who(user: Any) -> str:
     return user.get_username() if user is not None else ""
 
@@ -202,8 +212,8 @@ def _findings_sheet(filing: Filing, findings: list[Finding]) -> Sheet:
             f.key,
             f.page,
             f.message,
-            f.printed,
-            f.expected,
+            _figure(f.printed),
+            _figure(f.expected),
             f.get_decision_display(),
             f.reason,
             _who(f.decided_by),

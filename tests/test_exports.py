@@ -265,6 +265,9 @@ def test_the_report_is_in_chinese_with_flags_comments_and_the_override(
     dismissed = next(r for r in findings[1:] if r[header.index("理由")] == "口径不同")
     assert dismissed[1] == finding.class_label and dismissed[header.index("处理人")] == "reviewer"
     assert "_" not in dismissed[2]  # a table named in Chinese, not by its kind's code
+    # a printed figure is a number (yuan), one printed as text stays text
+    figures = [r[header.index("印刷值")] for r in findings[1:] if r[header.index("印刷值")] is not None]
+    assert any(isinstance(v, int | float) for v in figures)
     flags = values("标记")
     assert [table.title, "某项目", "金额存疑", "reviewer"] == flags[1][:4]
     comments = values("评论")
