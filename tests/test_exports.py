@@ -289,3 +289,31 @@ def test_before_the_sign_off_the_report_says_unsigned(reviewer_client, filing):
     assert {row[0].value: row[1].value for row in overview.iter_rows(min_row=3)}["签批"] == "未签批"
     page = reviewer_client.get(f"/filings/{filing.pk}/?tab=findings").content.decode()
     assert f"/filings/{filing.pk}/report.xlsx" in page
+
+
+# --- the pieces ---------------------------------------------------------------------------
+
+
+def test_sheet_names_are_what_excel_accepts():
+    from review.exports import sheet_name
+
+    used: set[str] = set()
+    long = "安顺市医疗保障局2023年部门预算调整一般公共预算支出批复表（功能分类科目）"
+    names = [sheet_name(text, used) for text in (long, long, "a[b]:c*d?e/f\\g", "'", "x" * 40)]
+    assert names[0] == long[:31] and names[1] == long[:29] + "-2"
+    assert names[2] == "abcdefg" and names[3] == "表" and names[4] == "x" * 31
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+def test_csv_neutralises_only_text_a_spreadsheet_would_run():
+    from review.exports import Sheet, csv_bytes
+
+    sheet = Sheet(
+        name="t",
+        title="=标题",
+        header=["a"],
+        rows=[["=1+1", "+5%", "-301", "@x", "-A1", Decimal("-5.00"), None, "\t1"]],
+    )
+    rows = list(csv.reader(io.StringIO(csv_bytes(sheet).decode("utf-8-sig"))))
+    assert rows[0] == ["'=标题"]
+    assert rows[2] == ["'=1+1", "+5%", "-301", "'@x", "'-A1", "-5.00", "", "'\t1"]
