@@ -287,6 +287,12 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
     )
     previous_record = None
     for record in records:
+        signing = record.status == Filing.Status.SIGNED_OFF and (
+            previous_record is not None and previous_record.status != Filing.Status.SIGNED_OFF
+        )
+        if signing and filing.is_read_only and len(_filing_change(record, previous_record, {})) == 1:
+            previous_record = record  # the sign-off's own entry below says it all, with its reason
+            continue
         changes = _filing_change(record, previous_record, departments)
         if record.reviewer_id is not None and (
             previous_record is None or record.reviewer_id != previous_record.reviewer_id

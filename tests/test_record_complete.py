@@ -128,8 +128,11 @@ def test_the_override_reason_is_on_the_page_head_and_in_the_record(client, filin
         head = page[page.index("filing-head") : page.index('id="coverage"')]
         shown = re.search(r'id="override-reason-shown">(.*?)</span>', head, flags=re.S)
         assert shown and shown.group(1) == f"越过 {errors} 项未处理的错误，理由：印刷错误已电话确认", tab
-    signed = entry(history(client, filing), detail="印刷错误已电话确认")
+    rows = history(client, filing)
+    signed = entry(rows, detail="印刷错误已电话确认")
     assert signed["who"] == "reviewer" and f"越过 {errors} 项" in signed["detail"]
+    assert [r["detail"] for r in rows].count(signed["detail"]) == 1
+    assert not [r for r in rows if "已签批" in r["detail"]]  # the status change is that one entry
 
 
 def test_no_override_no_reason_on_the_page(client, filing, reviewer):
