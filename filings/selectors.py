@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from budget_filing.kinds import STAGE_LABELS, STAGES
 
@@ -40,7 +40,27 @@ def newer_version(filing: Filing) -> Filing | None:
 
 
 def documents_for_user(*, user: Any, limit: int = 200) -> DocumentQuerySet:
-    return Document.objects.visible_to(user).select_related("uploaded_by", "filing__department")[:limit]
+    """The documents list: each with its filing and department, and ``finding_count``, the checks'
+    findings on that filing, in one query. The large parse results stay unread (a held parse of a
+    document waiting for its facts is the whole filing)."""
+    return (
+        Document.objects.visible_to(user)
+        .select_related("uploaded_by", "filing__department")
+        .defer("parsed", "narrative", "coverage")
+        # Counted by the reverse name review gives its findings: filings imports nothing of review.
+        .annotate(finding_count=Count("filing__findings", distinct=True))[:limit]
+    )
+
+
+def filing_finding_count(*, filing: Filing) -> int:
+    """How many findings the checks made on a filing (the document page shows it beside the filing)."""
+    return filing.findings.count()  # review names the reverse relation
+
+
+def filings_openable_by(*, user: Any) -> bool:
+    """Whether the documents list links a document to its filing's page: the review workspace is
+    for reviewers and admins (a clerk's link would answer 404); a clerk sees the filing's name."""
+    return bool(user.has_perm("filings.review_filing") or user.is_superuser)
 
 
 def facts_missing(parsed: dict[str, Any]) -> list[str]:

@@ -73,7 +73,15 @@ def _report(request: HttpRequest, outcome) -> None:  # type: ignore[no-untyped-d
     if outcome.error:
         messages.error(request, format_html("{}：{}", outcome.filename, outcome.error))
     elif outcome.created:
-        messages.success(request, format_html("{}：已上传，正在排队解析。", outcome.filename))
+        # static/js/upload.js keeps this message level with the document's row in the list.
+        messages.success(
+            request,
+            format_html(
+                '<span class="upload-outcome" data-document="{}">{}：已上传，正在排队解析。</span>',
+                outcome.document.pk,
+                outcome.filename,
+            ),
+        )
     elif not Document.objects.visible_to(request.user).filter(pk=outcome.document.pk).exists():
         # Someone else's file: its name and page are theirs (the link would 404 for this user).
         messages.info(request, format_html("{}：相同内容的文件已经上传过，未重复保存。", outcome.filename))
@@ -92,7 +100,11 @@ def _report(request: HttpRequest, outcome) -> None:  # type: ignore[no-untyped-d
 
 def _list_context(request: HttpRequest) -> dict[str, object]:
     documents = list(documents_for_user(user=request.user))
-    return {"documents": documents, "any_pending": any(d.is_pending for d in documents)}
+    return {
+        "documents": documents,
+        "any_pending": any(d.is_pending for d in documents),
+        "can_open_filings": selectors.filings_openable_by(user=request.user),
+    }
 
 
 @require_GET
@@ -118,7 +130,12 @@ def _render_detail(
     details_form: DocumentDetailsForm | None = None,
     correction_form: DepartmentCorrectionForm | None = None,
 ) -> HttpResponse:
-    context: dict[str, object] = {"document": document}
+    context: dict[str, object] = {
+        "document": document,
+        "can_open_filing": selectors.filings_openable_by(user=request.user),
+    }
+    if document.filing is not None:
+        context["finding_count"] = selectors.filing_finding_count(filing=document.filing)
     if selectors.document_facts_editable_by(user=request.user, document=document):
         if missing := selectors.document_missing_facts(document=document):
             context["details_form"] = details_form or DocumentDetailsForm(missing=missing)
