@@ -382,13 +382,14 @@ def filing_timeline(*, filing: Filing, findings: list[Finding] | None = None) ->
             detail = _decision_text(record)
         add(record.history_date, record.history_user, concerns, detail, link)
 
+    checked = reverse("review:doubtful", args=[filing.pk])  # the 待核对 page lists what was checked
     for record in (
         OcrCell.history.filter(table__filing=filing, history_type="~", status__in=OCR_DECIDED)
         .select_related("history_user", "table")
         .order_by("history_date", "history_id")
     ):
         detail = f"{record.get_status_display()}：{record.history_change_reason or record.text}"
-        add(record.history_date, record.history_user, ocr_cell_label(record), detail)
+        add(record.history_date, record.history_user, ocr_cell_label(record), detail, checked)
 
     for comment in filing.comments.select_related("author"):
         kind, _, key = comment.thread.partition(":")

@@ -61,6 +61,7 @@ def test_a_correction_goes_into_the_export_is_recorded_and_the_rules_run_again(s
     assert MISREAD in record.history_change_reason and PRINTED in record.history_change_reason
     events = [e for e in filing_timeline(filing=scan) if "扫描识别" in e["what"]]
     assert len(events) == 1 and events[0]["who"] == reviewer and PRINTED in events[0]["detail"]
+    assert events[0]["link"] == f"/filings/{scan.pk}/doubtful/" and "调整预算数" in events[0]["what"]
     assert "第 1 行" in events[0]["what"] or "一般公共预算" in events[0]["what"]
 
 
