@@ -77,6 +77,7 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
     facts: list[str] = field(default_factory=list)  # 部门：…, 年度：…, 单位：…
     amount_format: str = AMOUNT_FORMAT
+    unit: str = ""  # a printed table's unit (named in ``facts`` too)
 
 
 def filing_facts(filing: Any, unit: str = "") -> list[str]:
@@ -230,6 +231,7 @@ def printed_table_sheet(filing: Any, table: Any, built: Any) -> Sheet:
         facts=filing_facts(filing, table.unit),
         header=header,
         rows=list(values),
+        unit=table.unit,
     )
 
 
@@ -250,7 +252,34 @@ def target_sheet(filing: Any, table: Any, *, adjusted: bool) -> Sheet:
         rows.append([*row, ind.note])
     title = table.title or str(target)
     name = target.project or ("部门整体" if target.is_department else kind_label(table.kind))
-    return Sheet(name=name, title=title, facts=filing_facts(filing, table.unit), header=header, rows=rows)
+    return Sheet(
+        name=name,
+        title=title,
+        facts=filing_facts(filing, table.unit),
+        header=header,
+        rows=rows,
+        unit=table.unit,
+    )
+
+
+def combined_sheet(filing: Any, label: str, sheets: list[Sheet]) -> Sheet | None:
+    """A tab's tables as one, each row led by its table's title; None when their columns differ.
+
+    The unit goes in the title row when every table prints the same one, else in a column.
+    """
+    if not sheets or any(s.header != sheets[0].header for s in sheets):
+        return None
+    units = {s.unit for s in sheets}
+    if len(units) == 1:
+        header = ["表", *sheets[0].header]
+        rows = [[s.title, *row] for s in sheets for row in s.rows]
+    else:
+        header = ["表", "单位", *sheets[0].header]
+        rows = [[s.title, s.unit, *row] for s in sheets for row in s.rows]
+    unit = units.pop() if len(units) == 1 else ""
+    return Sheet(
+        name=label, title=label, facts=filing_facts(filing, unit), header=header, rows=rows, unit=unit
+    )
 
 
 def compare_sheet(filing: Any, context: dict[str, Any]) -> Sheet:

@@ -194,24 +194,25 @@ def _export(
     active = context["active"]
     fallback = f"filing-{filing.pk}-{active}"
     if tab is not None:
-        # Only a table of this tab of this filing: another filing's table id is not found.
-        table = next((t for t in tab["tables"] if str(t.pk) == request.GET.get("table")), None)
-        if table is None:
-            raise Http404("没有这张表")
-        if tab["slug"] == "targets":
-            table = (
-                ParsedTable.objects.select_related("target")
-                .prefetch_related("target__indicators")
-                .get(pk=table.pk)
-            )
-            sheets = [exports.target_sheet(filing, table, adjusted=context["adjusted"])]
-        else:
-            if table.kind == TableKind.GRID:
-                selectors.grid_rows_prefetched(tables=[table])
-            built = _printed_table(request, filing, table, findings.get(table.pk, []), context)
-            sheets = [exports.printed_table_sheet(filing, table, built)]
-        # A filing has several grids of one role (two 经济分类 tables): the table's id tells them apart.
-        fallback = f"filing-{filing.pk}-table-{table.pk}"
+        wanted = request.GET.get("table")
+        tables = tab["tables"]  # no table named: the whole tab, a sheet per table
+        if wanted is not None:
+            # Only a table of this tab of this filing: another filing's table id is not found.
+            tables = [t for t in tables if str(t.pk) == wanted]
+            if not tables:
+                raise Http404("没有这张表")
+            # A filing has several grids of one role (two 经济分类 tables): the id tells them apart.
+            fallback = f"filing-{filing.pk}-table-{tables[0].pk}"
+        sheets = _table_sheets(request, filing, tab["slug"], tables, findings, context)
+        if wanted is None:
+            whole = exports.combined_sheet(filing, tab["label"], sheets)
+            if export_format == "csv":
+                if whole is None:
+                    raise InvalidInput("本页的表列不同，CSV 只能逐张导出：请点击表旁的 CSV，或导出 XLSX。")
+                sheets = [whole]
+            name = exports.file_name(filing.department.name, filing.year, tab["label"])
+            content = exports.csv_bytes(sheets[0]) if export_format == "csv" else exports.xlsx_bytes(sheets)
+            return exports.attachment(content, export_format=export_format, name=name, fallback=fallback)
     elif active == "compare":
         sheets = [exports.compare_sheet(filing, _comparison(filing))]
     elif active == "diff":
@@ -228,6 +229,29 @@ def _export(
     else:
         content = exports.xlsx_bytes(sheets)
     return exports.attachment(content, export_format=export_format, name=name, fallback=fallback)
+
+
+def _table_sheets(
+    request: HttpRequest,
+    filing: Any,
+    slug: str,
+    tables: list[ParsedTable],
+    findings: dict[int | None, list[Finding]],
+    context: dict[str, Any],
+) -> list[exports.Sheet]:
+    """Each table as the tab prints it (its sort included), for an export."""
+    if slug == "targets":
+        read = ParsedTable.objects.select_related("target").prefetch_related("target__indicators")
+        by_pk = read.in_bulk([t.pk for t in tables])
+        return [exports.target_sheet(filing, by_pk[t.pk], adjusted=context["adjusted"]) for t in tables]
+    if slug == "grids":
+        selectors.grid_rows_prefetched(tables=tables)
+    return [
+        exports.printed_table_sheet(
+            filing, table, _printed_table(request, filing, table, findings.get(table.pk, []), context)
+        )
+        for table in tables
+    ]
 
 
 def _by_role(built: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -221,6 +221,36 @@ def test_the_findings_export_names_classes_and_tables_in_chinese(reviewer_client
     assert book.sheetnames == ["异常", "标记", "评论"]
 
 
+def test_a_whole_tab_exports_every_table_of_it(reviewer_client, filing):
+    targets = list(filing.tables.filter(kind__endswith="performance").order_by("document_id", "position"))
+    rows = csv_rows(export(reviewer_client, filing, "targets", "csv"))
+    assert rows[0] == ["绩效目标", f"部门：{DEPARTMENT}", "年度：2023", "阶段：预算调整", "单位：万元"]
+    assert rows[1][:3] == ["表", "一级指标", "二级指标"]
+    indicators = Indicator.objects.filter(target__table__in=targets).count()
+    assert len(rows) == 2 + indicators and {r[0] for r in rows[2:]} <= {t.title for t in targets}
+    book = workbook(export(reviewer_client, filing, "targets", "xlsx"))
+    assert len(book.sheetnames) == len(targets) == len(set(book.sheetnames))
+    plain, name = file_names(export(reviewer_client, filing, "targets", "xlsx"))
+    assert name == f"{DEPARTMENT}-2023-绩效目标.xlsx" and plain == f"filing-{filing.pk}-targets.xlsx"
+    # grids of different columns: one workbook, but no one CSV
+    grid = filing.tables.get(kind="grid")
+    ParsedTable.objects.create(
+        filing=filing,
+        document=grid.document,
+        position=100,
+        kind="grid",
+        role="other",
+        title="另表",
+        unit="元",
+        columns=["x"],
+    )
+    assert workbook(export(reviewer_client, filing, "grids", "xlsx")).sheetnames == ["政府采购预算表", "另表"]
+    response = reviewer_client.get(f"/filings/{filing.pk}/?tab=grids&_export=csv")
+    assert response.status_code == 400 and "CSV 只能逐张导出" in response.content.decode()
+    page = reviewer_client.get(f"/filings/{filing.pk}/?tab=targets").content.decode()
+    assert "导出本页全部表" in page and "?tab=targets&amp;_export=csv" in page
+
+
 # --- the review report ----------------------------------------------------------------------
 
 
