@@ -279,3 +279,15 @@ def test_a_reparse_that_reads_a_value_otherwise_asks_again(reviewer):
     entry["text"] = "23835351.00"
     services.document_store_parse(document=document, parsed=parsed, seconds=0.1)
     assert OcrCell.objects.get(row_position=8, field="initial").status == OcrCell.Status.DOUBTFUL
+
+
+def test_the_ocr_queue_has_workers_of_its_own_wherever_the_app_runs():
+    import yaml
+
+    from tests.conftest import ROOT
+
+    services_ = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    commands = {name: " ".join(s.get("command", [])) for name, s in services_.items()}
+    ocr = [name for name, command in commands.items() if " worker" in command and "--queues ocr" in command]
+    assert ocr == ["worker-ocr"] and "media:/data/media" in services_["worker-ocr"]["volumes"]
+    assert "--queues ocr" in (ROOT / "bin" / "run").read_text()
