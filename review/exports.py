@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from budget_filing.kinds import KIND_LABELS, ROLE_LABELS
 
+from .formatting import in_unit
 from .models import ANOMALY_CLASS_LABELS
 
 CONTENT_TYPES = {
@@ -236,7 +237,7 @@ def printed_table_sheet(filing: Any, table: Any, built: Any) -> Sheet:
 
 
 def target_sheet(filing: Any, table: Any, *, adjusted: bool) -> Sheet:
-    """A 绩效目标表: its funds and goals, then its indicators as printed (values are text)."""
+    """A 绩效目标表's indicators as printed (values are text; funds and goals: ``funds_sheet``)."""
     target = table.target
     prefix = ("initial", "adjusted") if adjusted else ("initial",)
     side = {"initial": "年初", "adjusted": "调整后"}
@@ -259,6 +260,29 @@ def target_sheet(filing: Any, table: Any, *, adjusted: bool) -> Sheet:
         header=header,
         rows=rows,
         unit=table.unit,
+    )
+
+
+def funds_sheet(filing: Any, tables: list[Any], *, adjusted: bool) -> Sheet:
+    """The 绩效目标表s' funds (资金总额, in each table's printed unit) and goals, a row per table."""
+    units = {t.unit for t in tables}
+    header = ["表", "项目", "实施单位", "年初资金总额"]
+    header += ["调整后资金总额", "增减"] if adjusted else []
+    header += ["年初绩效目标"] + (["调整后绩效目标"] if adjusted else [])
+    rows = []
+    for table in tables:
+        target = table.target
+        before, after = in_unit(target.initial_total, table.unit), in_unit(target.adjusted_total, table.unit)
+        row: list[Any] = [table.title, str(target), target.implementer, before]
+        if adjusted:
+            row += [after, after - before if None not in (before, after) else None]
+        row += [target.goals_initial] + ([target.goals_adjusted] if adjusted else [])
+        rows.append(row + ([table.unit] if len(units) > 1 else []))
+    unit = next(iter(units)) if len(units) == 1 else ""
+    if not unit:
+        header.append("单位")
+    return Sheet(
+        name="资金与目标", title="资金与目标", facts=filing_facts(filing, unit), header=header, rows=rows
     )
 
 

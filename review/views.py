@@ -204,6 +204,8 @@ def _export(
             # A filing has several grids of one role (two 经济分类 tables): the id tells them apart.
             fallback = f"filing-{filing.pk}-table-{tables[0].pk}"
         sheets = _table_sheets(request, filing, tab["slug"], tables, findings, context)
+        if tab["slug"] == "targets" and export_format == "xlsx":
+            sheets.append(exports.funds_sheet(filing, tables, adjusted=context["adjusted"]))
         if wanted is None:
             whole = exports.combined_sheet(filing, tab["label"], sheets)
             if export_format == "csv":

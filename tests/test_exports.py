@@ -229,7 +229,14 @@ def test_a_whole_tab_exports_every_table_of_it(reviewer_client, filing):
     indicators = Indicator.objects.filter(target__table__in=targets).count()
     assert len(rows) == 2 + indicators and {r[0] for r in rows[2:]} <= {t.title for t in targets}
     book = workbook(export(reviewer_client, filing, "targets", "xlsx"))
-    assert len(book.sheetnames) == len(targets) == len(set(book.sheetnames))
+    assert len(book.sheetnames) == len(targets) + 1 == len(set(book.sheetnames))
+    funds = book["资金与目标"]  # last: a row per table, 资金总额 in its unit
+    assert funds.max_row == 2 + len(targets) and funds["D2"].value == "年初资金总额"
+    index, first = next((i, t) for i, t in enumerate(targets) if t.target.adjusted_total is not None)
+    row = funds[3 + index]  # in the tab's order
+    assert row[0].value == first.title and row[1].value == str(first.target)
+    assert Decimal(str(row[4].value)) == in_unit(first.target.adjusted_total, "万元").normalize()
+    assert row[4].number_format == "#,##0.00"
     plain, name = file_names(export(reviewer_client, filing, "targets", "xlsx"))
     assert name == f"{DEPARTMENT}-2023-绩效目标.xlsx" and plain == f"filing-{filing.pk}-targets.xlsx"
     # grids of different columns: one workbook, but no one CSV
