@@ -280,7 +280,10 @@ def _unreadable(parsed: dict[str, Any]) -> list[int]:
 def _outcome(parsed: dict[str, Any]) -> tuple[str, str]:
     blank = _unreadable(parsed)
     page_count = parsed.get("page_count") or 0
-    note = f"第 {_pages_text(blank)} 页没有文字层，未能读取。" if blank else ""
+    # With OCR run, a page left unread is an image it could not read; without, one it never tried.
+    ocr = bool(parsed.get("ocr_engine"))
+    unread = "的扫描图像未能识别出文字" if ocr else "没有文字层"
+    note = f"第 {_pages_text(blank)} 页{unread}，未能读取。" if blank else ""
     if parsed.get("tables") and (missing := facts_missing(parsed)):
         # Kept, not failed: the tables are good, only a fact to file them under is lacking.
         names = _facts_text(missing)
@@ -291,11 +294,19 @@ def _outcome(parsed: dict[str, Any]) -> tuple[str, str]:
         )
     if parsed.get("tables"):
         return Document.Status.PARSED, note
+    if blank and ocr:
+        return (
+            Document.Status.NEEDS_OCR,
+            f"第 {_pages_text(blank)} 页是扫描图像，OCR 未能从中识别出文字；"
+            "请上传更清晰的扫描件或文字版 PDF。",
+        )
     if blank:
         return (
             Document.Status.NEEDS_OCR,
             f"PDF 没有文字层（可能是扫描件），第 {_pages_text(blank)} 页需要先做 OCR 识别。",
         )
+    if page_count and len(parsed.get("pages_blank") or []) >= page_count:
+        return Document.Status.FAILED, f"文件共 {page_count} 页，都是空白页，没有可读取的内容。"
     return (
         Document.Status.FAILED,
         f"在 {page_count} 页中没有识别出任何已知的预算表（收支总体情况表、功能分类支出表、项目支出表、"

@@ -55,7 +55,7 @@ def make_zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> b
 # --------------------------------------------------------------------------- PDFs
 
 
-def test_ten_thousand_empty_pages_end_needs_ocr(celery_worker, clerk_client, wait_for, tmp_path):
+def test_ten_thousand_empty_pages_end_as_blank(celery_worker, clerk_client, wait_for, tmp_path):
     data = build_pdf([None] * 10_000)
     # The same file under a 1.5 GB address-space limit, in a child, while the worker parses it.
     path = tmp_path / "blank.pdf"
@@ -68,9 +68,11 @@ def test_ten_thousand_empty_pages_end_needs_ocr(celery_worker, clerk_client, wai
     # Well inside the worker's limit (PARSE_SOFT_TIME_LIMIT, 300 s): a timeout would say 超时.
     wait_for(settled(document.pk), timeout=240, what="the worker")
     document.refresh_from_db()
-    assert document.status == Document.Status.NEEDS_OCR
-    assert "没有文字层" in document.error and "等 10000 页" in document.error
-    assert document.page_count == 10_000 and len(document.pages_without_text) == 10_000
+    # nothing printed on any page: blank, not a scan waiting for OCR
+    assert document.status == Document.Status.FAILED
+    assert "都是空白页" in document.error and "10000 页" in document.error
+    assert document.page_count == 10_000 and len(document.pages_blank) == 10_000
+    assert document.pages_without_text == [] and document.pages_scanned == []
 
     # The parser's memory does not grow with the pages: it stays far below the limit.
     result = bounded.result(timeout=300)

@@ -66,7 +66,8 @@ def test_pdfs_that_do_not_open_are_refused_at_upload_and_not_stored(clerk_client
 @pytest.mark.parametrize(
     ("name", "data", "status", "message"),
     [
-        ("scan.pdf", build_pdf([None, None, None]), Document.Status.NEEDS_OCR, "OCR"),
+        # grey boxes, no text and no image: nothing printed to read, not a scan waiting for OCR
+        ("scan.pdf", build_pdf([None, None, None]), Document.Status.FAILED, "都是空白页"),
     ],
 )
 def test_bad_pdfs_end_with_a_clear_message_and_keep_their_bytes(
@@ -83,7 +84,9 @@ def test_bad_pdfs_end_with_a_clear_message_and_keep_their_bytes(
 def test_no_text_pdf_records_its_blank_pages(celery_worker, clerk_client, wait_for):
     upload(clerk_client, "blank.pdf", build_pdf([None, None]))
     wait_for(settled("blank.pdf"))
-    assert Document.objects.get(original_filename="blank.pdf").pages_without_text == [1, 2]
+    document = Document.objects.get(original_filename="blank.pdf")
+    # nothing printed on them: blank pages, neither unread nor waiting for OCR
+    assert (document.pages_blank, document.pages_without_text) == ([1, 2], [])
 
 
 def test_zip_of_pdfs_is_parsed_member_by_member(celery_worker, clerk_client, wait_for):
