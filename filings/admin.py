@@ -1,13 +1,18 @@
 """Admin for departments, filings and documents: searchable, filterable, with a re-queue action.
 
+Roles and accounts keep Django's admin, their permissions listed by Chinese names.
+
 A filing's status and identity are the services' to write (upload, parse, review, sign-off), so
 they are read-only here: a status set by hand left a "signed" filing without its sign-off.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -27,6 +32,54 @@ from .models import (
     SummaryLine,
 )
 from .roles import REVIEWERS
+
+# Django names a model's permissions in English when it migrates ("Can add access attempt") and
+# keeps the name in the database: the role forms show them from the model's Chinese name instead.
+PERMISSION_ACTIONS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def permission_label(permission: Permission) -> str:
+    """``应用 | 可以修改部门``; a permission of our own is named in Chinese already."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    original = getattr(model, "instance_type", None)  # a django-simple-history model
+    name = f"{original._meta.verbose_name}的历史记录" if original else str(model._meta.verbose_name)
+    action, _, model_name = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        label = f"可以{PERMISSION_ACTIONS[action]}{name}"
+    else:
+        label = str(permission.name)
+    return f"{model._meta.app_config.verbose_name} | {label}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Permission) -> str:
+        return permission_label(obj)
+
+
+class ChinesePermissionsMixin:
+    """The group and user forms, their permission lists labelled by permission_label."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name in {"permissions", "user_permissions"}:
+            kwargs["form_class"] = PermissionsField
+            kwargs["queryset"] = Permission.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+admin.site.unregister(Group)
+admin.site.unregister(get_user_model())
+
+
+@admin.register(Group)
+class RoleAdmin(ChinesePermissionsMixin, GroupAdmin):
+    pass
+
+
+@admin.register(get_user_model())
+class AccountAdmin(ChinesePermissionsMixin, UserAdmin):
+    pass
 
 
 def reviewer_users() -> QuerySet:

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from filings.models import Department
 from filings.roles import CLERKS, REVIEWERS
+from tests import test_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -213,3 +214,51 @@ def test_the_select_widget_speaks_chinese(admin_client):
     catalog = admin_client.get("/admin/jsi18n/").content.decode()
     for text in ("选择全部%s", "移除全部%s", "选中要选择的%s，然后点击“选择”箭头按钮。"):
         assert text.encode("unicode_escape").decode() in catalog or text in catalog, text
+
+
+@pytest.mark.django_db
+def test_role_forms_list_permissions_by_chinese_names(admin_client):
+    group = Group.objects.get(name=REVIEWERS)
+    page = admin_client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
+    options = re.findall(r"<option [^>]*>([^<]+)</option>", page)
+    assert "登录保护 | 可以增加登录失败统计" in options and "预算文件 | 可以审核预算文件" in options
+    assert any(o.endswith("的历史记录") for o in options)
+    assert not [o for o in options if re.search(r"Can (add|change|delete|view)|historical", o)]
+
+
+# Labels that are names in their own right.
+ALLOWED_LATIN = re.compile(r"SHA-256|IP|HTTP Accept|GET|POST|OCR|PDF|Celery")
+
+test_filing = test_record.filing  # some rows for the changelists' columns
+
+
+@pytest.mark.django_db
+def test_no_admin_form_or_column_is_labelled_in_english(admin_client, test_filing):
+    from django.contrib import admin
+
+    english = {}
+    for model in admin.site._registry:
+        opts = model._meta
+        pages = [reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")]
+        if admin.site._registry[model].has_add_permission(_request(admin_client)):
+            pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        for url in pages:
+            page = admin_client.get(url).content.decode()
+            labels = re.findall(r"<label[^>]*>(.*?)</label>", page, flags=re.S)
+            labels += re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page, flags=re.S)
+            for label in labels:
+                text = ALLOWED_LATIN.sub("", re.sub(r"<[^>]+>", "", label)).strip()
+                if re.search(r"[A-Za-z]{3,}", text):
+                    english.setdefault(url, []).append(text)
+    # review's models name these fields in English still; naming them needs a review migration.
+    known = {"/admin/review/finding/": ["Filing"]}
+    assert english == known
+
+
+def _request(client):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = get_user_model().objects.get(username="boss")
+    return request

@@ -41,8 +41,12 @@ GridRole = _choices("GridRole", ROLE_LABELS)
 
 
 class ParsedTable(models.Model):
-    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="tables")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="tables")
+    filing = models.ForeignKey(
+        Filing, on_delete=models.CASCADE, related_name="tables", verbose_name=_("预算文件")
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="tables", verbose_name=_("文档")
+    )
     position = models.PositiveIntegerField(_("顺序"))
     kind = models.CharField(_("表类型"), max_length=40, choices=TableKind.choices)
     title = models.CharField(_("标题"), max_length=500)
@@ -87,7 +91,9 @@ class SummaryLine(SourceBox):
         INCOME = "income", _("收入")
         EXPENSE = "expense", _("支出")
 
-    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="summary_lines")
+    table = models.ForeignKey(
+        ParsedTable, on_delete=models.CASCADE, related_name="summary_lines", verbose_name=_("表")
+    )
     side = models.CharField(_("收支"), max_length=10, choices=Side.choices)
     label = models.CharField(_("项目"), max_length=300)
     initial = Money(_("年初预算数"))
@@ -108,7 +114,9 @@ class FunctionalLine(SourceBox):
         SECTION = "section", _("款")
         ITEM = "item", _("项")
 
-    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="functional_lines")
+    table = models.ForeignKey(
+        ParsedTable, on_delete=models.CASCADE, related_name="functional_lines", verbose_name=_("表")
+    )
     code = models.CharField(_("科目编码"), max_length=12, blank=True, help_text=_("合计行为空"))
     name = models.CharField(_("科目名称"), max_length=300)
     level = models.CharField(_("级次"), max_length=10, choices=Level.choices, blank=True)
@@ -145,7 +153,9 @@ class FunctionalLine(SourceBox):
 class ProjectLine(SourceBox):
     """A row of the project table or the transfer-payment table (the table's kind says which)."""
 
-    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="project_lines")
+    table = models.ForeignKey(
+        ParsedTable, on_delete=models.CASCADE, related_name="project_lines", verbose_name=_("表")
+    )
     label = models.CharField(_("项目（印刷）"), max_length=500)
     name = models.CharField(_("项目名称"), max_length=500)
     section = models.CharField(_("所属部分"), max_length=300, blank=True)
@@ -166,7 +176,9 @@ class ProjectLine(SourceBox):
 class GridRow(SourceBox):
     """A row of a grid table; its values are GridCells, one per column the row prints."""
 
-    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="grid_rows")
+    table = models.ForeignKey(
+        ParsedTable, on_delete=models.CASCADE, related_name="grid_rows", verbose_name=_("表")
+    )
     side = models.CharField(_("收支"), max_length=10, choices=list(SIDE_LABELS.items()), blank=True)
     code = models.CharField(_("科目编码"), max_length=40, blank=True)
     label = models.TextField(_("项目"), blank=True)
@@ -182,7 +194,7 @@ class GridRow(SourceBox):
 class GridCell(models.Model):
     """One value of a grid row: an amount in yuan, or text as printed (采购方式 …); both empty is blank."""
 
-    row = models.ForeignKey(GridRow, on_delete=models.CASCADE, related_name="cells")
+    row = models.ForeignKey(GridRow, on_delete=models.CASCADE, related_name="cells", verbose_name=_("行"))
     column = models.PositiveSmallIntegerField(_("列序号"), help_text=_("在表的“列”中的位置，从 0 起"))
     amount = Money(_("金额（元）"))
     text = models.TextField(_("文字"), blank=True)
@@ -208,7 +220,9 @@ FUND_PARTS = tuple(FUND_LABELS)  # total, fiscal, non_fiscal, basic, project, ot
 class PerformanceTarget(models.Model):
     """The head of a 绩效目标表: a project's (or the whole department's) funds and goals."""
 
-    table = models.OneToOneField(ParsedTable, on_delete=models.CASCADE, related_name="target")
+    table = models.OneToOneField(
+        ParsedTable, on_delete=models.CASCADE, related_name="target", verbose_name=_("表")
+    )
     is_department = models.BooleanField(_("部门整体"), default=False)
     project = models.CharField(_("项目名称"), max_length=500, blank=True)
     supervisor = models.CharField(_("主管部门"), max_length=300, blank=True)
@@ -216,8 +230,8 @@ class PerformanceTarget(models.Model):
     functions = models.TextField(_("部门职能"), blank=True)
     goals_initial = models.TextField(_("年初绩效目标"), blank=True)
     goals_adjusted = models.TextField(_("调整后绩效目标"), blank=True)
-    has_initial_funds = models.BooleanField(default=False)
-    has_adjusted_funds = models.BooleanField(default=False)
+    has_initial_funds = models.BooleanField(_("有年初资金"), default=False)
+    has_adjusted_funds = models.BooleanField(_("有调整资金"), default=False)
     initial_total = Money(_("年初资金总额"))
     initial_fiscal = Money(_("年初财政拨款"))
     initial_non_fiscal = Money(_("年初其他资金"))
@@ -244,11 +258,13 @@ class PerformanceTarget(models.Model):
 
 
 class Indicator(SourceBox):
-    target = models.ForeignKey(PerformanceTarget, on_delete=models.CASCADE, related_name="indicators")
+    target = models.ForeignKey(
+        PerformanceTarget, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("绩效目标")
+    )
     level1 = models.CharField(_("一级指标"), max_length=100, blank=True)
     level2 = models.CharField(_("二级指标"), max_length=100, blank=True)
-    has_initial = models.BooleanField(default=False)
-    has_adjusted = models.BooleanField(default=False)
+    has_initial = models.BooleanField(_("有年初指标"), default=False)
+    has_adjusted = models.BooleanField(_("有调整指标"), default=False)
     initial_name = models.CharField(_("年初三级指标"), max_length=500, blank=True)
     initial_value = models.CharField(_("年初指标值"), max_length=300, blank=True)
     adjusted_name = models.CharField(_("调整三级指标"), max_length=500, blank=True)
@@ -256,18 +272,26 @@ class Indicator(SourceBox):
     note = models.TextField(_("备注"), blank=True)
     # The value understood, where it can be: operator, number, printed unit, and the
     # quantity normalised (money in yuan) or a deadline date.
-    initial_op = models.CharField(max_length=2, blank=True)
-    initial_number = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
-    initial_unit = models.CharField(max_length=40, blank=True)
-    initial_quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
-    initial_quantity_unit = models.CharField(max_length=40, blank=True)
-    initial_deadline = models.DateField(null=True, blank=True)
-    adjusted_op = models.CharField(max_length=2, blank=True)
-    adjusted_number = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
-    adjusted_unit = models.CharField(max_length=40, blank=True)
-    adjusted_quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
-    adjusted_quantity_unit = models.CharField(max_length=40, blank=True)
-    adjusted_deadline = models.DateField(null=True, blank=True)
+    initial_op = models.CharField(_("年初指标比较符"), max_length=2, blank=True)
+    initial_number = models.DecimalField(
+        _("年初指标数值"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    initial_unit = models.CharField(_("年初指标单位"), max_length=40, blank=True)
+    initial_quantity = models.DecimalField(
+        _("年初指标量"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    initial_quantity_unit = models.CharField(_("年初指标量单位"), max_length=40, blank=True)
+    initial_deadline = models.DateField(_("年初完成期限"), null=True, blank=True)
+    adjusted_op = models.CharField(_("调整指标比较符"), max_length=2, blank=True)
+    adjusted_number = models.DecimalField(
+        _("调整指标数值"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    adjusted_unit = models.CharField(_("调整指标单位"), max_length=40, blank=True)
+    adjusted_quantity = models.DecimalField(
+        _("调整指标量"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    adjusted_quantity_unit = models.CharField(_("调整指标量单位"), max_length=40, blank=True)
+    adjusted_deadline = models.DateField(_("调整完成期限"), null=True, blank=True)
 
     class Meta(SourceBox.Meta):
         ordering = ["target", "position"]
@@ -293,7 +317,9 @@ class OcrCell(models.Model):
         CORRECTED = "corrected", _("已更正")
         TRUSTED = "trusted", _("可信")
 
-    table = models.ForeignKey(ParsedTable, on_delete=models.CASCADE, related_name="ocr_cells")
+    table = models.ForeignKey(
+        ParsedTable, on_delete=models.CASCADE, related_name="ocr_cells", verbose_name=_("表")
+    )
     row_position = models.PositiveIntegerField(_("行"), null=True, blank=True)
     field = models.CharField(_("单元格"), max_length=500)
     text = models.CharField(_("识别文字"), max_length=200, blank=True)
