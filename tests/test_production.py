@@ -262,3 +262,27 @@ def _request(client):  # type: ignore[no-untyped-def]
     request = RequestFactory().get("/admin/")
     request.user = get_user_model().objects.get(username="boss")
     return request
+
+
+# --------------------------------------------------------------------------- error pages
+
+
+@pytest.mark.django_db
+def test_a_mistyped_address_answers_the_chinese_404_page(client, clerk, settings):
+    assert settings.DEBUG is False  # as bin/run and bin/test serve
+    client.force_login(clerk)
+    response = client.get("/documnets/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<title>找不到页面 · 预算审核</title>" in page and "找不到页面（404）" in page
+    assert "Page not found" not in page and "Budget Review" not in page
+
+
+def test_a_server_error_answers_the_chinese_500_page():
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    page = response.content.decode()
+    assert response.status_code == 500 and "服务器出错（500）" in page and 'lang="zh-hans"' in page
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"<[^>]*>", "", page))
