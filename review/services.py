@@ -14,7 +14,7 @@ from filings.selectors import filing_documents, newer_version
 from filings.services import CellRefused, doubt_confidence, ocr_cell_write
 
 from .access import can_review, tables_uploaded_by
-from .models import Comment, Decision, Finding, Flag, Severity, SignOff
+from .models import ANOMALY_CLASS_LABELS, Comment, Decision, Finding, Flag, Severity, SignOff
 from .rules import Finding as RuleFinding
 from .rules import run_rules
 
@@ -195,7 +195,10 @@ def filing_check(*, filing: Filing) -> list[Finding]:
             else:  # a finding in the 说明 stands on its document's page, the paragraph boxed
                 document_id = _where_printed(first, printed_in)
             cells = list(dict.fromkeys(c for f in group for c in f.cells))
-            message = first.message if len(group) == 1 else f"{first.message}（共 {len(group)} 处）"
+            # several cells: the item's line says how many, each part keeps its own message
+            label = ANOMALY_CLASS_LABELS.get(first.anomaly_class, first.anomaly_class)
+            head = f"{first.key}：" if first.key else ""
+            message = first.message if len(group) == 1 else f"{head}{len(group)} 处{label}"
             rows.append(
                 Finding(
                     filing=filing,

@@ -58,13 +58,20 @@ class CellFindings:
     def __init__(self, findings: Iterable[Finding], columns: Mapping[str, str] | None = None) -> None:
         self.by_cell: dict[tuple[int | None, str], list[Finding]] = defaultdict(list)
         self.by_row: dict[int | None, list[Finding]] = defaultdict(list)
+        self.titles: dict[tuple[int | None, str], list[str]] = defaultdict(list)
         columns = self.columns = columns or {}
         self.doubtful: set[tuple[int | None, str]] = set()  # OCR'd values 待核对 (mark_doubtful)
         for finding in findings:
-            self.by_row[finding.row_position].append(finding)
-            for cell in finding.cells:
-                column = columns.get(cell) or cell.replace(".", "_")
-                self.by_cell[(finding.row_position, column)].append(finding)
+            # one anomaly may break on several rows and cells (Finding.parts): each is marked
+            for part in finding.part_list:
+                row = part.get("row")
+                if finding not in self.by_row[row]:
+                    self.by_row[row].append(finding)
+                for cell in part.get("cells") or []:
+                    column = columns.get(cell) or cell.replace(".", "_")
+                    if finding not in self.by_cell[(row, column)]:
+                        self.by_cell[(row, column)].append(finding)
+                    self.titles[(row, column)].append(part.get("message") or finding.message)
 
     def worst(self, found: list[Finding]) -> str:
         return min((f.severity for f in found), key=SEVERITY_ORDER.__getitem__) if found else ""
@@ -80,7 +87,7 @@ class CellFindings:
 
     def cell_title(self, position: int, column: str) -> str:
         doubt = ["由扫描件识别，待核对"] if (position, column) in self.doubtful else []
-        return "\n".join(doubt + [f.message for f in self.by_cell.get((position, column), [])])
+        return "\n".join(doubt + self.titles.get((position, column), []))
 
     def row_class(self, position: int) -> str:
         found = [f for f in self.by_row.get(position, []) if f.decision == "open"]

@@ -12,6 +12,11 @@ urlpatterns = [
     path("filings/<int:pk>/source/<int:table_id>/<int:row>/", views.source, name="source"),
     path("filings/<int:pk>/unread/<int:document_id>/<int:index>/", views.unread_source, name="unread_source"),
     path("filings/<int:pk>/narrative/<int:finding_id>/", views.narrative_source, name="narrative_source"),
+    path("filings/<int:pk>/findings/<int:finding_id>/crop.png", views.finding_crop, name="finding_crop"),
+    path("filings/<int:pk>/findings/decide/", views.decide_bulk, name="decide_bulk"),
+    path(
+        "filings/<int:pk>/pages/<int:document_id>/<int:page>/", views.document_page, name="document_page"
+    ),
     path("filings/<int:pk>/pages/<int:document_id>/<int:page>.png", views.page_png, name="page_image"),
     path("filings/<int:pk>/start/", views.start_review, name="start_review"),
     path("filings/<int:pk>/flags/", views.flag_row, name="flag_row"),

@@ -9,10 +9,12 @@ as a message in Chinese.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,10 +30,11 @@ from filings.selectors import filing_documents
 from . import compare, exports, selectors, services
 from . import report as report_sheets
 from .access import can_review, filings_visible_to, is_admin, tables_uploaded_by
+from .crops import region_crop
 from .diff import filing_diff
 from .filters import FilingFilter
 from .forms import CommentForm, FlagForm
-from .models import Comment, Decision, Finding, Flag
+from .models import Comment, Decision, Finding, Flag, Severity
 from .pages import page_image, value_crop
 from .tables import (
     EXPORT_FORMATS,
@@ -144,11 +147,9 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if tab["slug"] == "grids":
                 context["grid_groups"] = _by_role(built)
     elif active == "findings":
-        context["finding_groups"] = _finding_groups(all_findings)
-        context["flags"] = list(filing.flags.select_related("table", "created_by", "decided_by"))
-        context["threads"] = _threads(filing)
-        # four eyes: no resolve / dismiss buttons on what the user uploaded themselves
-        context["uploaded_tables"] = tables_uploaded_by(request.user, filing)
+        context.update(_findings_panel(request, filing, all_findings, tables))
+        if request.htmx:  # a filter changed: only the panel, swapped in place
+            return render(request, "review/_findings.html", context)
     elif active == "compare":
         context.update(_comparison(filing))
     elif active == "diff":
@@ -279,7 +280,9 @@ def _targets(filing: Any, tables: list[ParsedTable], findings: dict[int | None, 
         table_findings = findings.get(table.pk, [])
         by_row: dict[int | None, list[Finding]] = {}
         for finding in table_findings:
-            by_row.setdefault(finding.row_position, []).append(finding)
+            # an anomaly on several indicators marks each of them (Finding.parts)
+            for row in dict.fromkeys(part.get("row") for part in finding.part_list):
+                by_row.setdefault(row, []).append(finding)
         targets.append(
             {
                 "table": table,
@@ -292,12 +295,85 @@ def _targets(filing: Any, tables: list[ParsedTable], findings: dict[int | None, 
     return targets
 
 
-def _finding_groups(findings: list[Finding]) -> list[dict[str, Any]]:
-    order = {"error": 0, "warning": 1, "info": 2}
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for finding in sorted(findings, key=lambda f: (order[f.severity], f.anomaly_class, f.pk)):
-        groups.setdefault((finding.severity, finding.anomaly_class), []).append(finding)
-    return [{"severity": s, "anomaly_class": c, "findings": fs} for (s, c), fs in groups.items()]
+FINDING_STATUSES = {
+    "open": [Decision.OPEN],
+    "resolved": [Decision.RESOLVED],
+    "dismissed": [Decision.DISMISSED],
+}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _tab_of(table_kind: str) -> str:
+    """The tab a finding's table is printed on (a finding in the 说明 has none)."""
+    if table_kind.startswith(f"{GRID}:"):
+        return "grids"
+    return next((slug for slug, _, kinds in TABS if table_kind in kinds), "")
+
+
+def _panel_filters(request: HttpRequest) -> dict[str, str]:
+    """The panel's filters from GET, or from the page an htmx post came from."""
+    query: Any = request.GET
+    if request.method == "POST" and request.htmx and request.htmx.current_url:
+        from urllib.parse import parse_qs, urlsplit
+
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(request.htmx.current_url).query).items()}
+    return {
+        "severity": query.get("severity", "") if query.get("severity", "") in SEVERITY_ORDER else "",
+        "status": status if (status := query.get("status", "open")) in (*FINDING_STATUSES, "all") else "open",
+        "class": query.get("class", ""),
+        "table": query.get("table", ""),
+    }
+
+
+def _kind_label(table_kind: str) -> str:
+    kind, _, role = table_kind.partition(":")
+    if kind == "narrative":
+        return "说明"
+    label = KIND_LABELS.get(kind, kind)
+    return f"{label}（{ROLE_LABELS.get(role, role)}）" if role else label
+
+
+def _findings_panel(
+    request: HttpRequest, filing: Any, findings: list[Finding], tables: list[ParsedTable]
+) -> dict[str, Any]:
+    """The findings tab: filtered in memory (the page read them all already), sorted by page.
+
+    The anomalies SCHEMA.md counts come first, one item each; the classes of our own (hints)
+    follow in their own 参考提示 section, so the 异常 list holds exactly one item per anomaly.
+    """
+    chosen = _panel_filters(request)
+    prefetch_related_objects(findings, "decided_by")  # who decided, in one query for them all
+    statuses = FINDING_STATUSES.get(chosen["status"]) or list(Decision.values)
+    shown = [
+        f
+        for f in findings
+        if f.decision in statuses
+        and (not chosen["severity"] or f.severity == chosen["severity"])
+        and (not chosen["class"] or f.anomaly_class == chosen["class"])
+        and (not chosen["table"] or f.table_kind == chosen["table"])
+    ]
+    shown.sort(key=lambda f: (f.page is None, f.page or 0, SEVERITY_ORDER[f.severity], f.pk))
+    titles = {t.pk: t.title for t in tables}
+    for f in findings:
+        f.tab = _tab_of(f.table_kind)
+        f.table_title = titles.get(f.table_id, "")
+    status_counts = {s: sum(f.decision in d for f in findings) for s, d in FINDING_STATUSES.items()}
+    classes = sorted({f.anomaly_class: f.class_label for f in findings}.items(), key=lambda c: c[1])
+    kinds = sorted({f.table_kind for f in findings})
+    return {
+        "anomalies": [f for f in shown if not f.advisory],
+        "hints": [f for f in shown if f.advisory],
+        "filters": chosen,
+        "status_counts": status_counts,
+        "finding_total": len(findings),
+        "class_choices": classes,
+        "table_choices": [(k, _kind_label(k)) for k in kinds],
+        "severity_choices": [(s.value, s.label) for s in Severity],
+        "flags": list(filing.flags.select_related("table", "created_by", "decided_by")),
+        "threads": _threads(filing),
+        # four eyes: no resolve / dismiss buttons on what the user uploaded themselves
+        "uploaded_tables": tables_uploaded_by(request.user, filing),
+    }
 
 
 def _threads(filing: Any) -> dict[str, list[Comment]]:
@@ -329,6 +405,7 @@ def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpRespon
         table.document,
         page,
         record.bbox if record.page == page else None,
+    tab = _tab_of(table.kind)
         {"table": table, "heading": table.title, "record": record},
     )
 
@@ -336,6 +413,7 @@ def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpRespon
 @require_GET
 def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -> HttpResponse:
     """The page of a region the parser saw but no table covers, the region boxed."""
+        back=reverse("review:filing", args=[filing.pk]) + f"?tab={tab}#t{table.pk}-r{row}",
     filing = selectors.visible_filing(request.user, pk)
     document, region = selectors.unread_region(filing=filing, document_id=document_id, index=index)
     page = region.get("page")
@@ -354,42 +432,126 @@ def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -
 
 @require_GET
 def narrative_source(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
-    """The page of a finding in the 说明, its paragraph boxed."""
+    """The page of a finding (in the 说明 or on a table), every cell it concerns boxed."""
     filing = selectors.visible_filing(request.user, pk)
-    finding = get_object_or_404(Finding, pk=finding_id, filing=filing, page__isnull=False)
-    document = finding.document or filing_documents(filing).order_by("uploaded_at", "id").first()
+    finding = get_object_or_404(
+        Finding.objects.select_related("document", "table__document"),
+        pk=finding_id,
+        filing=filing,
+        page__isnull=False,
+    )
+    document = _finding_document(filing, finding)
+def _finding_document(filing: Any, finding: Finding) -> Any:
+    if finding.document_id is not None:
+        return finding.document
+    if finding.table_id is not None:
+        return finding.table.document
+    return filing_documents(filing).order_by("uploaded_at", "id").first()
+
+
     if document is None:
         raise Http404("原文件不存在")
     return _source_page(
-        request, filing, document, finding.page, finding.bbox, {"heading": "说明", "record": finding.message}
+        request,
+        filing,
+        document,
+        finding.page,
+        finding.bbox,
+        {"heading": finding.class_label, "record": finding.message},
+        back=_finding_back(filing, finding.pk),
+        current=finding.pk,
+    )
+
+
+@require_GET
+def document_page(request: HttpRequest, pk: int, document_id: int, page: int) -> HttpResponse:
+    """One page of a document with the findings on it; the previous/next page links come here."""
+    filing = selectors.visible_filing(request.user, pk)
+    document = get_object_or_404(filing_documents(filing), pk=document_id)
+    given = request.GET.get("finding", "")
+    # only a finding's id keeps the back link to it; anything else is no finding
+    current = int(given) if given.isascii() and given.isdigit() and len(given) < 12 else None
+    back = _finding_back(filing, current) if current else None
+    return _source_page(
+        request,
+        filing,
+        document,
+        page,
+        None,
+        {"heading": document.original_filename, "record": ""},
+        back=back,
+        current=current,
     )
 
 
 def _source_page(
-    request: HttpRequest, filing: Any, document: Any, page: int, bbox: Any, extra: dict[str, Any]
+    request: HttpRequest,
+    filing: Any,
+    document: Any,
+    page: int,
+    bbox: Any,
+    extra: dict[str, Any],
+    back: str | None = None,
+    current: int | None = None,
 ) -> HttpResponse:
     try:
         _, size = page_image(document, page)
     except (FileNotFoundError, IndexError) as exc:
-        raise Http404("原文件或页面不存在") from exc
+def _finding_back(filing: Any, finding_id: int) -> str:
+    return reverse("review:filing", args=[filing.pk]) + f"?tab=findings#finding-{finding_id}"
+
+
+def _percent(bbox: Any, size: dict[str, float]) -> dict[str, float] | None:
     try:  # a box stored by an older or a faulty parse is shown as no box, never as an error
         x0, top, x1, bottom = (float(v) for v in bbox)
     except (TypeError, ValueError):
-        box = None
-    else:
-        box = {
-            "left": 100 * x0 / size["width"],
-            "top": 100 * top / size["height"],
-            "width": 100 * (x1 - x0) / size["width"],
-            "height": 100 * (bottom - top) / size["height"],
-        }
+        return None
+    return {
+        "left": 100 * x0 / size["width"],
+        "top": 100 * top / size["height"],
+        "width": 100 * (x1 - x0) / size["width"],
+        "height": 100 * (bottom - top) / size["height"],
+    }
+
+
+def _page_findings(filing: Any, document: Any, page: int) -> list[Finding]:
+    """The findings printed on this page of this document (any of their parts)."""
+    on_page = []
+    for finding in Finding.objects.filter(filing=filing, document=document).order_by("id"):
+        parts = [p for p in finding.part_list if p.get("page") == page]
+        if parts:
+            finding.page_parts = parts
+            on_page.append(finding)
+    return on_page
+
+
+        raise Http404("原文件或页面不存在") from exc
+    findings = _page_findings(filing, document, page)
+    boxes = []
+    for finding in findings:
+        for part in finding.page_parts:
+            box = _percent(part.get("bbox"), size)
+            if box is not None:
+                boxes.append(box | {"severity": finding.severity, "finding": finding.pk})
+    keep = f"?finding={current}" if current else ""
+
+    def page_link(number: int) -> str:
+        return reverse("review:document_page", args=[filing.pk, document.pk, number]) + keep
+
+    last = document.page_count
     return render(
         request,
         "review/source.html",
         {
             "filing": filing,
             "page": page,
-            "box": box,
+            "box": _percent(bbox, size),
+            "boxes": boxes,
+            "page_findings": findings,
+            "current": current,
+            "back": back or reverse("review:filing", args=[filing.pk]) + "?tab=findings",
+            "previous_page": page_link(page - 1) if page > 1 else None,
+            "next_page": page_link(page + 1) if last is None or page < last else None,
             "image_url": reverse("review:page_image", args=[filing.pk, document.pk, page]),
             **extra,
         },
@@ -402,6 +564,26 @@ def _row(table: ParsedTable, position: int) -> Any:
         return get_object_or_404(getattr(table, related), position=position)
     if table.kind == TableKind.GRID:
         return get_object_or_404(table.grid_rows, position=position)
+@require_GET
+def finding_crop(request: HttpRequest, pk: int, finding_id: int) -> FileResponse:
+    """The region of the page a finding concerns, as a PNG beside it in the panel."""
+    filing = selectors.visible_filing(request.user, pk)
+    finding = get_object_or_404(
+        Finding.objects.select_related("document", "table__document"),
+        pk=finding_id,
+        filing=filing,
+        page__isnull=False,
+    )
+    document = _finding_document(filing, finding)
+    if document is None:
+        raise Http404("原文件不存在")
+    try:
+        path = region_crop(document, finding.page, finding.bbox)
+    except (FileNotFoundError, IndexError) as exc:
+        raise Http404("页面不存在") from exc
+    return FileResponse(path.open("rb"), content_type="image/png")
+
+
     return get_object_or_404(table.target.indicators, position=position)
 
 
@@ -472,6 +654,53 @@ def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpR
     model = {"finding": Finding, "flag": Flag}.get(kind)
     if model is None:
         raise Http404
+def _item_partial(
+    request: HttpRequest, filing: Any, item: Finding | Flag, note: str, ok: bool
+) -> HttpResponse:
+    """One finding or flag re-rendered in place (htmx): no reload, the scroll stays where it was."""
+    if isinstance(item, Finding):
+        item.tab = _tab_of(item.table_kind)
+        table = item.table
+        item.table_title = table.title if table is not None else ""
+    context = {
+        "filing": filing,
+        "f": item,
+        "can_review": can_review(request.user, filing),
+        "threads": _threads(filing),
+        "uploaded_tables": tables_uploaded_by(request.user, filing),
+        "note": note,
+        "note_ok": ok,
+    }
+    name = "review/_finding_item.html" if isinstance(item, Finding) else "review/_flag_item.html"
+    return _with_counts(render(request, name, context), filing)
+
+
+def _with_counts(response: HttpResponse, filing: Any) -> HttpResponse:
+    """Tell the page (htmx ``findings-changed``) how many remain open, for the sign-off and tab badge."""
+    errors = services.open_errors(filing)
+    still_open = filing.findings.open().count()
+    response["HX-Trigger"] = json.dumps({"findings-changed": {"open_errors": errors, "open": still_open}})
+    return response
+
+
+def _act_on_item(
+    request: HttpRequest, filing: Any, item: Finding | Flag, action: Any, done: str
+) -> HttpResponse:
+    """Do ``action``; an htmx request gets the item back, any other a redirect to the findings tab."""
+    if not request.htmx:
+        anchor = f"#{'finding' if isinstance(item, Finding) else 'flag'}-{item.pk}"
+        response = _act(request, filing.pk, action, done, "findings")
+        if response["Location"].find("#") < 0:
+            response["Location"] += anchor
+        return response
+    try:
+        action()
+    except services.ReviewRefused as exc:
+        item.refresh_from_db()
+        return _item_partial(request, filing, item, str(exc), ok=False)
+    return _item_partial(request, filing, item, done, ok=True)
+
+
     item = get_object_or_404(model, pk=item_id, filing=filing)
     decision = request.POST.get("decision", "")
     labels = {
@@ -479,14 +708,15 @@ def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpR
         Decision.DISMISSED: "已驳回。",
         Decision.OPEN: "已重新打开。",
     }
-    return _act(
+    item.filing = filing  # the filing read with its newer version, not read again
+    return _act_on_item(
         request,
-        pk,
+        filing,
+        item,
         lambda: services.decide(
             item=item, decision=decision, reason=request.POST.get("reason", ""), user=request.user
         ),
         labels.get(decision, "已处理。"),
-        "findings",
     )
 
 
@@ -496,14 +726,48 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         raise InvalidInput(form.first_error())
+@require_POST
+def decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve or dismiss the selected findings with one reason; htmx gets the panel back."""
+    filing = selectors.visible_filing(request.user, pk)
+    ids = [int(v) for v in request.POST.getlist("finding") if v.isdigit()]
+    findings = list(Finding.objects.filter(filing=filing, pk__in=ids))
+    for finding in findings:
+        finding.filing = filing
+    decision = request.POST.get("decision", "")
+    note, ok = "", True
+    try:
+        count = services.findings_decide_bulk(
+            findings=findings, decision=decision, reason=request.POST.get("reason", ""), user=request.user
+        )
+    except services.ReviewRefused as exc:
+        note, ok = str(exc), False
+    else:
+        note = f"已{'解决' if decision == Decision.RESOLVED else '驳回'} {count} 项。"
+    if not request.htmx:
+        (messages.success if ok else messages.error)(request, note)
+        return _back(request, pk, "findings")
+    tables = selectors.filing_table_list(filing)
+    all_findings = [f for group in selectors.table_findings(filing).values() for f in group]
+    context: dict[str, Any] = {"filing": filing, "can_review": can_review(request.user, filing)}
+    context.update(_findings_panel(request, filing, all_findings, tables))
+    context.update({"note": note, "note_ok": ok})
+    return _with_counts(render(request, "review/_findings.html", context), filing)
+
+
     # A thread is a finding's (by its place) or a flag's of this filing; any other is not found.
     kind, ref = form.thread_target()
     owners = {"finding": (filing.findings, "place"), "flag": (filing.flags, "pk")}
-    if kind not in owners or not owners[kind][0].filter(**{owners[kind][1]: ref}).exists():
+    if kind not in owners:
         raise Http404("没有这个讨论")
-    return _act(
+    item = owners[kind][0].filter(**{owners[kind][1]: ref}).first()
+    if item is None:
+        raise Http404("没有这个讨论")
+    item.filing = filing
+    return _act_on_item(
         request,
-        pk,
+        filing,
+        item,
         lambda: services.comment_add(
             filing=filing,
             thread=form.cleaned_data["thread"],
@@ -511,7 +775,6 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
         ),
         "已发表评论。",
-        "findings",
     )
 
 

@@ -238,6 +238,13 @@ def test_the_panel_reads_as_many_queries_whatever_the_filing(
         "synth-anshun-hsa-2023-adjustment", "a", corpus_parse, django_capture_on_commit_callbacks, tmp_path
     )
     small.department.reviewers.add(reviewer)
+    for subject in (zunyi, small):  # decided ones show who decided: no query per finding
+        findings_decide_bulk(
+            findings=list(subject.findings.filter(severity="warning")),
+            decision="resolved",
+            reason="",
+            user=reviewer,
+        )
     counts = []
     for subject in (zunyi, small):
         with CaptureQueriesContext(connection) as ctx:

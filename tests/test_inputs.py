@@ -133,7 +133,12 @@ ROUTES: dict[str, Route] = {
         lambda i: "/filings/",
         ["q", "department", "year", "status", "has_open_errors", "sort", "page", "per_page"],
     ),
-    "review:filing": ("get", "reviewer_a", lambda i: f"/filings/{i['filing']}/", ["tab", "table", "_export"]),
+    "review:filing": (
+        "get",
+        "reviewer_a",
+        lambda i: f"/filings/{i['filing']}/",
+        ["tab", "table", "_export", "severity", "status", "class"],
+    ),
     "review:source": (
         "get",
         "reviewer_a",
@@ -157,6 +162,24 @@ ROUTES: dict[str, Route] = {
         "reviewer_a",
         lambda i: f"/filings/{i['filing']}/narrative/{i['finding']}/",
         [],
+    ),
+    "review:finding_crop": (
+        "get",
+        "reviewer_a",
+        lambda i: f"/filings/{i['filing']}/findings/{i['finding']}/crop.png",
+        [],
+    ),
+    "review:document_page": (
+        "get",
+        "reviewer_a",
+        lambda i: f"/filings/{i['filing']}/pages/{i['document']}/1/",
+        ["finding"],
+    ),
+    "review:decide_bulk": (
+        "post",
+        "reviewer_a",
+        lambda i: f"/filings/{i['filing']}/findings/decide/",
+        ["finding", "decision", "reason", "next"],
     ),
     "review:start_review": ("post", "reviewer_a", lambda i: f"/filings/{i['filing']}/start/", ["next"]),
     "review:flag_row": (

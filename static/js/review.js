@@ -1,4 +1,5 @@
-// Review pages: the flag dialog, folding the functional tree, and the source-page box.
+// Review pages: the flag dialog, folding the functional tree, the source-page boxes and the
+// findings panel's selection and keys.
 (function () {
   // Flag a row or a whole table: fill the dialog's hidden fields and open it.
   const dialog = document.getElementById("flag-dialog");
@@ -47,16 +48,91 @@
     });
   });
 
-  // Source page: the row's box, placed in percent of the page so it scales with the image.
-  const box = document.getElementById("source-box");
+  // Source page: the row's box and every finding's cells, placed in percent of the page so
+  // they scale with the image.
+  document.querySelectorAll(".source-box").forEach((b) => {
+    ["left", "top", "width", "height"].forEach((k) => { b.style[k] = b.dataset[k] + "%"; });
+  });
+  const box = document.getElementById("source-box") || document.querySelector(".finding-box.current");
   if (box) {
-    ["left", "top", "width", "height"].forEach((k) => { box.style[k] = box.dataset[k] + "%"; });
     // Until the page image has loaded it has no height, and the box would sit at the top.
     const image = box.parentElement.querySelector("img");
     const show = () => box.scrollIntoView({ block: "center" });
     if (image && !image.complete) image.addEventListener("load", show, { once: true });
     else show();
   }
+
+  // Findings panel: select items for a bulk decision, move with j/k, decide with r/d.
+  const panelItems = () => Array.from(document.querySelectorAll("#findings-panel .finding-item"));
+  const selectedCount = () => {
+    const count = document.getElementById("selected-count");
+    if (count) count.textContent = document.querySelectorAll(".finding-select:checked").length;
+  };
+  document.addEventListener("change", (ev) => {
+    if (ev.target.id === "select-all") {
+      document.querySelectorAll(".finding-select").forEach((c) => { c.checked = ev.target.checked; });
+    }
+    if (ev.target.id === "select-all" || ev.target.classList.contains("finding-select")) selectedCount();
+  });
+  // Dismissing in bulk needs the one reason; ask before sending rather than after.
+  document.addEventListener("htmx:confirm", (ev) => {
+    const form = ev.target;
+    if (form.id !== "bulk-form") return;
+    const dismiss = ev.detail.elt === form && ev.detail.triggeringEvent && ev.detail.triggeringEvent.submitter;
+    if (dismiss && dismiss.value === "dismissed" && !form.querySelector("#bulk-reason").value.trim()) {
+      const reason = window.prompt("驳回理由（必填）：");
+      if (!reason || !reason.trim()) { ev.preventDefault(); return; }
+      form.querySelector("#bulk-reason").value = reason;
+    }
+  });
+  let current = null;
+  const select = (item) => {
+    if (!item) return;
+    if (current) current.classList.remove("current");
+    current = item;
+    item.classList.add("current");
+    item.focus({ preventScroll: true });
+    item.scrollIntoView({ block: "nearest" });
+  };
+  document.addEventListener("keydown", (ev) => {
+    if (!document.getElementById("findings-panel")) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.target.closest("input, textarea, select, dialog")) return;
+    const items = panelItems();
+    const index = current && document.body.contains(current) ? items.indexOf(current) : -1;
+    const key = ev.key.toLowerCase();
+    if (key === "j") select(items[Math.min(index + 1, items.length - 1)] || items[0]);
+    else if (key === "k") select(items[Math.max(index - 1, 0)]);
+    else if (index >= 0 && (key === "r" || key === "d")) {
+      const item = items[index];
+      const button = item.querySelector(`button[value=${key === "r" ? "resolved" : "dismissed"}]`);
+      if (!button) return;
+      if (key === "d") {
+        const input = item.querySelector("input[name=reason]");
+        const reason = input.value.trim() || window.prompt("驳回理由（必填）：");
+        if (!reason || !reason.trim()) return;
+        input.value = reason;
+      }
+      button.click();
+    } else if (index >= 0 && key === "x") {
+      const box = items[index].querySelector(".finding-select");
+      if (box) { box.checked = !box.checked; selectedCount(); }
+    } else return;
+    ev.preventDefault();
+  });
+  // A decision made in place: the sign-off's open-error count and the tab's badge follow it.
+  document.addEventListener("findings-changed", (ev) => {
+    const override = document.getElementById("override-reason");
+    if (override) override.placeholder = override.placeholder.replace(/\d+/, ev.detail.open_errors);
+    const badge = document.querySelector('a[data-tab="findings"] .badge');
+    if (badge) { badge.textContent = ev.detail.open; badge.hidden = !ev.detail.open; }
+  });
+  // After an item is swapped in place, keep it current so j/k go on from there.
+  document.addEventListener("htmx:afterSwap", (ev) => {
+    const item = ev.detail.target && ev.detail.target.id ? document.getElementById(ev.detail.target.id) : null;
+    if (item && item.classList.contains("finding-item")) select(item);
+    if (ev.detail.target && ev.detail.target.id === "findings-panel") selectedCount();
+  });
 
   // A link to a cell (#t12-r3) highlights that row for a moment.
   const target = window.location.hash && document.getElementById(window.location.hash.slice(1));

@@ -77,7 +77,7 @@ def test_review_and_sign_off(page, app_server, celery_worker, clerk, reviewer, s
     item = page.locator(f"#finding-{finding.pk}")
     item.locator("input[name=reason]").fill("已与处室核实，以调整数为准")
     item.locator("button[value=resolved]").click()
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector(f"#finding-{finding.pk}.decision-resolved")  # swapped in place (htmx)
     finding = Finding.objects.get(place=finding.place, filing=filing)
     assert finding.decision == "resolved" and finding.decided_by == reviewer
     shot(page, "finding-resolved")
