@@ -399,21 +399,21 @@ def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpRespon
     table = get_object_or_404(ParsedTable.objects.select_related("document"), pk=table_id, filing=filing)
     record = _row(table, row)
     page = record.page or (table.pages[0] if table.pages else 1)
+    tab = _tab_of(table.kind)
     return _source_page(
         request,
         filing,
         table.document,
         page,
         record.bbox if record.page == page else None,
-    tab = _tab_of(table.kind)
         {"table": table, "heading": table.title, "record": record},
+        back=reverse("review:filing", args=[filing.pk]) + f"?tab={tab}#t{table.pk}-r{row}",
     )
 
 
 @require_GET
 def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -> HttpResponse:
     """The page of a region the parser saw but no table covers, the region boxed."""
-        back=reverse("review:filing", args=[filing.pk]) + f"?tab={tab}#t{table.pk}-r{row}",
     filing = selectors.visible_filing(request.user, pk)
     document, region = selectors.unread_region(filing=filing, document_id=document_id, index=index)
     page = region.get("page")
@@ -430,6 +430,14 @@ def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -
     )
 
 
+def _finding_document(filing: Any, finding: Finding) -> Any:
+    if finding.document_id is not None:
+        return finding.document
+    if finding.table_id is not None:
+        return finding.table.document
+    return filing_documents(filing).order_by("uploaded_at", "id").first()
+
+
 @require_GET
 def narrative_source(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
     """The page of a finding (in the 说明 or on a table), every cell it concerns boxed."""
@@ -441,14 +449,6 @@ def narrative_source(request: HttpRequest, pk: int, finding_id: int) -> HttpResp
         page__isnull=False,
     )
     document = _finding_document(filing, finding)
-def _finding_document(filing: Any, finding: Finding) -> Any:
-    if finding.document_id is not None:
-        return finding.document
-    if finding.table_id is not None:
-        return finding.table.document
-    return filing_documents(filing).order_by("uploaded_at", "id").first()
-
-
     if document is None:
         raise Http404("原文件不存在")
     return _source_page(
@@ -484,19 +484,6 @@ def document_page(request: HttpRequest, pk: int, document_id: int, page: int) ->
     )
 
 
-def _source_page(
-    request: HttpRequest,
-    filing: Any,
-    document: Any,
-    page: int,
-    bbox: Any,
-    extra: dict[str, Any],
-    back: str | None = None,
-    current: int | None = None,
-) -> HttpResponse:
-    try:
-        _, size = page_image(document, page)
-    except (FileNotFoundError, IndexError) as exc:
 def _finding_back(filing: Any, finding_id: int) -> str:
     return reverse("review:filing", args=[filing.pk]) + f"?tab=findings#finding-{finding_id}"
 
@@ -525,6 +512,19 @@ def _page_findings(filing: Any, document: Any, page: int) -> list[Finding]:
     return on_page
 
 
+def _source_page(
+    request: HttpRequest,
+    filing: Any,
+    document: Any,
+    page: int,
+    bbox: Any,
+    extra: dict[str, Any],
+    back: str | None = None,
+    current: int | None = None,
+) -> HttpResponse:
+    try:
+        _, size = page_image(document, page)
+    except (FileNotFoundError, IndexError) as exc:
         raise Http404("原文件或页面不存在") from exc
     findings = _page_findings(filing, document, page)
     boxes = []
@@ -558,12 +558,6 @@ def _page_findings(filing: Any, document: Any, page: int) -> list[Finding]:
     )
 
 
-def _row(table: ParsedTable, position: int) -> Any:
-    if table.kind in TABLE_CLASSES:
-        related = TABLE_CLASSES[table.kind][1]
-        return get_object_or_404(getattr(table, related), position=position)
-    if table.kind == TableKind.GRID:
-        return get_object_or_404(table.grid_rows, position=position)
 @require_GET
 def finding_crop(request: HttpRequest, pk: int, finding_id: int) -> FileResponse:
     """The region of the page a finding concerns, as a PNG beside it in the panel."""
@@ -584,6 +578,12 @@ def finding_crop(request: HttpRequest, pk: int, finding_id: int) -> FileResponse
     return FileResponse(path.open("rb"), content_type="image/png")
 
 
+def _row(table: ParsedTable, position: int) -> Any:
+    if table.kind in TABLE_CLASSES:
+        related = TABLE_CLASSES[table.kind][1]
+        return get_object_or_404(getattr(table, related), position=position)
+    if table.kind == TableKind.GRID:
+        return get_object_or_404(table.grid_rows, position=position)
     return get_object_or_404(table.target.indicators, position=position)
 
 
@@ -648,12 +648,6 @@ def flag_row(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpResponse:
-    filing = selectors.visible_filing(request.user, pk)
-    model = {"finding": Finding, "flag": Flag}.get(kind)
-    if model is None:
-        raise Http404
 def _item_partial(
     request: HttpRequest, filing: Any, item: Finding | Flag, note: str, ok: bool
 ) -> HttpResponse:
@@ -701,14 +695,20 @@ def _act_on_item(
     return _item_partial(request, filing, item, done, ok=True)
 
 
+@require_POST
+def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    model = {"finding": Finding, "flag": Flag}.get(kind)
+    if model is None:
+        raise Http404
     item = get_object_or_404(model, pk=item_id, filing=filing)
+    item.filing = filing  # the filing read with its newer version, not read again
     decision = request.POST.get("decision", "")
     labels = {
         Decision.RESOLVED: "已标为解决。",
         Decision.DISMISSED: "已驳回。",
         Decision.OPEN: "已重新打开。",
     }
-    item.filing = filing  # the filing read with its newer version, not read again
     return _act_on_item(
         request,
         filing,
@@ -720,12 +720,6 @@ def _act_on_item(
     )
 
 
-@require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
-    filing = selectors.visible_filing(request.user, pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        raise InvalidInput(form.first_error())
 @require_POST
 def decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     """Resolve or dismiss the selected findings with one reason; htmx gets the panel back."""
@@ -755,6 +749,12 @@ def decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     return _with_counts(render(request, "review/_findings.html", context), filing)
 
 
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    filing = selectors.visible_filing(request.user, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(form.first_error())
     # A thread is a finding's (by its place) or a flag's of this filing; any other is not found.
     kind, ref = form.thread_target()
     owners = {"finding": (filing.findings, "place"), "flag": (filing.flags, "pk")}
