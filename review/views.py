@@ -275,9 +275,13 @@ def _targets(filing: Any, tables: list[ParsedTable], findings: dict[int | None, 
         .select_related("target")
         .prefetch_related("target__indicators")
     }
+    doubtful = selectors.doubtful_cells_by_table(filing=filing)  # values read from a scan, to check
     for table in tables:
         table = prefetched[table.pk]
         table_findings = findings.get(table.pk, [])
+        to_check: dict[int | None, set[str]] = {}
+        for row, field in doubtful.get(table.pk, []):
+            to_check.setdefault(row, set()).add(field)
         by_row: dict[int | None, list[Finding]] = {}
         for finding in table_findings:
             # an anomaly on several indicators marks each of them (Finding.parts)
@@ -290,6 +294,8 @@ def _targets(filing: Any, tables: list[ParsedTable], findings: dict[int | None, 
                 "indicators": list(table.target.indicators.all()),
                 "row_findings": by_row,
                 "head_findings": by_row.get(None, []),
+                "doubtful": to_check,  # {indicator position: {"initial.value", …}}, None: the funds
+                "doubtful_head": to_check.get(None, set()),
             }
         )
     return targets

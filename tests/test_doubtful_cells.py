@@ -206,3 +206,44 @@ def test_the_dashboard_shows_a_scan_with_what_is_left_to_check(scan, reviewer_cl
     assert after == before and body.count("1 待核对") == 10
     ocr_cell_correct(cell=misread_cell(scan), value=PRINTED, user=reviewer)
     assert "1 待核对" in dashboard()[0]  # anshun: only the value read with little confidence is left
+
+
+def test_the_targets_tab_marks_scanned_funds_and_indicator_values(
+    reviewer_client, reviewer, settings, tmp_path
+):
+    parsed = scan_parse(misread=False)
+    index, target = next((i, t) for i, t in enumerate(parsed["tables"]) if t["kind"] == "project_performance")
+    target["ocr"] = [
+        {
+            "row": None,
+            "field": "funds.adjusted.total",
+            "text": "1",
+            "confidence": 0.5,
+            "page": 1,
+            "bbox": None,
+        },
+        {"row": 0, "field": "adjusted.value", "text": "≥5次", "confidence": 0.5, "page": 1, "bbox": None},
+        {"row": 1, "field": "adjusted.value", "text": "≥3次", "confidence": 0.99, "page": 1, "bbox": None},
+    ]
+    filing = store(parsed).filing
+    filing.department.reviewers.add(reviewer)
+    page = reviewer_client.get(f"/filings/{filing.pk}/?tab=targets").content.decode()
+    table = ParsedTable.objects.get(filing=filing, position=index)
+    card = page[page.index(f'id="table-{table.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert card.count("ocr-doubtful") == 2
+    row0 = card[card.index(f'id="t{table.pk}-r0"') :]
+    assert "ocr-doubtful" in row0[: row0.index("</tr>")]
+
+
+def test_the_doubtful_page_uses_the_same_number_of_queries_however_many_values(scan, reviewer_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert reviewer_client.get(f"/filings/{scan.pk}/doubtful/").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    ocr_cell_confirm(cell=misread_cell(scan), user=scan.department.reviewers.get())
+    OcrCell.objects.filter(table__filing=scan, status="trusted").update(status=OcrCell.Status.DOUBTFUL)
+    assert OcrCell.objects.filter(table__filing=scan, status="doubtful").count() > 20
+    assert queries() == before
