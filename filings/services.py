@@ -850,11 +850,13 @@ def documents_sweep_stale(*, now: Any = None) -> int:
     now = now or timezone.now()
     queued_before = now - timedelta(seconds=settings.SWEEP_QUEUED_AFTER_SECONDS)
     parsing_before = now - timedelta(seconds=settings.SWEEP_PARSING_AFTER_SECONDS)
-    # A scan may be read by OCR far longer than a text PDF is parsed (its own time limits).
+    # A scan may be read by OCR far longer than a text PDF is parsed (its own time limits), and
+    # waits behind the scans before it as long: sent again sooner, it would only queue twice.
     ocr_before = now - timedelta(seconds=settings.SWEEP_OCR_AFTER_SECONDS)
     text = Q(pages_scanned=[])
     stale = Document.objects.filter(
-        Q(status=Document.Status.QUEUED, queued_at__lt=queued_before)
+        Q(text, status=Document.Status.QUEUED, queued_at__lt=queued_before)
+        | Q(~text, status=Document.Status.QUEUED, queued_at__lt=ocr_before)
         | Q(text, status=Document.Status.PARSING, parse_started_at__lt=parsing_before)
         | Q(~text, status=Document.Status.PARSING, parse_started_at__lt=ocr_before)
     )

@@ -229,6 +229,12 @@ def test_the_sweeper_waits_longer_for_a_scan(settings, sent, django_capture_on_c
     scan = Document.objects.create(
         original_filename="s.pdf", sha256="s" * 64, file="s.pdf", pages_scanned=[1], **common
     )
+    # a scan waiting behind others on the ocr queue is not sent again either
+    waiting = timezone.now() - timedelta(seconds=settings.SWEEP_QUEUED_AFTER_SECONDS + 30)
+    Document.objects.create(
+        original_filename="q.pdf", sha256="q" * 64, file="q.pdf", size=1, content_type="application/pdf",
+        pages_scanned=[1], queued_at=waiting,
+    )  # fmt: skip
     assert settings.SWEEP_OCR_AFTER_SECONDS > settings.SWEEP_PARSING_AFTER_SECONDS + 30
     with django_capture_on_commit_callbacks(execute=True):
         assert services.documents_sweep_stale() == 1
