@@ -260,3 +260,20 @@ def test_the_panel_reads_as_many_queries_whatever_the_filing(
         f"findings panel queries: {counts[0]}",
         f"(zunyi {zunyi.findings.count()} findings, small {small.findings.count()})",
     )
+
+
+def test_a_flag_is_decided_in_place_too(zunyi, rc, reviewer):
+    from review.models import Flag
+
+    flag = Flag.objects.create(filing=zunyi, table=zunyi.tables.first(), note="核对", created_by=reviewer)
+    html = rc.post(
+        f"/filings/{zunyi.pk}/flag/{flag.pk}/decide/", {"decision": "resolved"}, HTTP_HX_REQUEST="true"
+    )
+    assert (
+        html.content.decode()
+        .lstrip()
+        .startswith(
+            f'<li class="list-group-item finding-item flag-item decision-resolved" id="flag-{flag.pk}"'
+        )
+    )
+    assert "findings-changed" in html["HX-Trigger"]
