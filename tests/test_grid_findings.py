@@ -56,7 +56,9 @@ def test_a_grid_finding_keeps_a_long_cell_path_and_is_highlighted(client, review
     filing = store_truth(truth, "l")
     filing.department.reviewers.add(reviewer)
     filing_check(filing=filing)
-    finding = Finding.objects.get(filing=filing, rule_id="grid.column_sum", cells__contains=[f"values.{LONG}"])
+    finding = Finding.objects.get(
+        filing=filing, rule_id="grid.column_sum", cells__contains=[f"values.{LONG}"]
+    )
     assert (finding.anomaly_class, finding.table_kind, finding.key, finding.row_position) == (
         "sum_mismatch",
         "grid:three_public",
