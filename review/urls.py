@@ -14,9 +14,7 @@ urlpatterns = [
     path("filings/<int:pk>/narrative/<int:finding_id>/", views.narrative_source, name="narrative_source"),
     path("filings/<int:pk>/findings/<int:finding_id>/crop.png", views.finding_crop, name="finding_crop"),
     path("filings/<int:pk>/findings/decide/", views.decide_bulk, name="decide_bulk"),
-    path(
-        "filings/<int:pk>/pages/<int:document_id>/<int:page>/", views.document_page, name="document_page"
-    ),
+    path("filings/<int:pk>/pages/<int:document_id>/<int:page>/", views.document_page, name="document_page"),
     path("filings/<int:pk>/pages/<int:document_id>/<int:page>.png", views.page_png, name="page_image"),
     path("filings/<int:pk>/start/", views.start_review, name="start_review"),
     path("filings/<int:pk>/flags/", views.flag_row, name="flag_row"),
