@@ -464,9 +464,14 @@ def _ocr_decide(cell: OcrCell, user: Any, change: Any) -> OcrCell:
 
 
 def ocr_cell_confirm(*, cell: OcrCell, user: Any) -> OcrCell:
-    """The value read by OCR is what the page prints."""
+    """The value read by OCR is what the page prints (a correction made before is undone)."""
 
     def confirm(cell: OcrCell) -> str:
+        if cell.status == OcrCell.Status.CORRECTED:
+            try:
+                ocr_cell_write(cell=cell, value=cell.text)
+            except CellRefused as exc:
+                raise ReviewRefused(str(exc)) from exc
         cell.status = OcrCell.Status.CONFIRMED
         cell.corrected = None
         return f"确认识别结果 {cell.text}"

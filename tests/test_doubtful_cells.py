@@ -82,6 +82,15 @@ def test_a_confirmed_value_keeps_its_finding_without_the_note(scan, reviewer):
     assert on_summary.exists() and not any(OCR_NOTE in f.message for f in on_summary)
 
 
+def test_confirming_after_a_correction_puts_the_value_read_back(scan, reviewer):
+    ocr_cell_correct(cell=misread_cell(scan), value=PRINTED, user=reviewer)
+    ocr_cell_confirm(cell=misread_cell(scan), user=reviewer)
+    assert filing_to_dict(scan)["tables"][0]["rows"][0]["adjusted"] == MISREAD
+    assert misread_cell(scan).corrected is None and "change_mismatch" in classes(scan)
+    decisions = misread_cell(scan).history.order_by("history_date").values_list("status", "history_user")
+    assert list(decisions) == [("corrected", reviewer.pk), ("confirmed", reviewer.pk)]
+
+
 def test_a_signed_filing_refuses_both(scan, reviewer):
     Filing.objects.filter(pk=scan.pk).update(status=Filing.Status.SIGNED_OFF)
     with pytest.raises(ReviewRefused, match="已签批"):
