@@ -134,6 +134,16 @@
     if (ev.detail.target && ev.detail.target.id === "findings-panel") selectedCount();
   });
 
+  // Back to a finding the panel's filter hides (decided, say): show every status, then it.
+  const wanted = /^#finding-\d+$/.test(window.location.hash) && window.location.hash.slice(1);
+  if (wanted && document.getElementById("findings-panel") && !document.getElementById(wanted)) {
+    const url = new URL(window.location.href);
+    if (url.searchParams.get("status") !== "all") {
+      url.searchParams.set("status", "all");
+      window.location.replace(url.toString());
+    }
+  }
+
   // A link to a cell (#t12-r3) highlights that row for a moment.
   const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
   if (target) target.classList.add("targeted");

@@ -144,6 +144,17 @@ def test_reviewer_walk(page, app_server, corpus_parse, clerk, reviewer, shot, tm
     assert page.evaluate("window.__marker") == "no reload"  # every decision swapped in place
     assert not Finding.objects.filter(filing=filing, severity="error", decision="open").exists()
 
+    # The 原文 page of the first error: every cell's row boxed, and back to the finding.
+    page.locator(f"#finding-{errors[0]} a.source-link").click()
+    page.wait_for_function("() => document.querySelector('img.page-image').naturalWidth > 500")
+    assert page.locator(".finding-box").count() >= 1
+    shot(page, "source-page")
+    page.click("#source-back")
+    # resolved, it is hidden by the default filter: the page shows every status to reach it
+    page.wait_for_url(f"**/filings/{filing.pk}/?tab=findings&status=all#finding-{errors[0]}")
+    assert page.locator(f"#finding-{errors[0]}.decision-resolved").is_visible()
+    clicks += 2
+
     # Sign off (the override reason field is filled as the page asked for it).
     if page.locator("#override-reason").count():
         page.fill("#override-reason", "错误已逐项核实")
