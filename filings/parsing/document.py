@@ -160,7 +160,10 @@ class Assembler:
 
     def page(self, layout: PageLayout) -> None:
         signature = layout.signature()
-        if signature and signature == self._previous_signature:
+        if signature and (
+            signature == self._previous_signature
+            or (layout.ocr is not None and _alike(signature, self._previous_signature))
+        ):
             # a page printed twice: it counts as a page of its tables, its rows once
             for builder in self._touched:
                 builder.add_page(layout.number)
@@ -418,6 +421,13 @@ class Assembler:
             "stage": stage,
             "stage_named": named,
         }
+
+
+def _alike(a: tuple[str, ...], b: tuple[str, ...] | None) -> bool:
+    """Two scans of one page: OCR reads a few of its cells differently each time."""
+    if b is None or len(a) != len(b) or len(a) < 10:
+        return False
+    return sum(x == y for x, y in zip(a, b, strict=True)) >= 0.9 * len(a)
 
 
 def _fits(builder: Builder, shadow: GridBuilder) -> bool:

@@ -48,7 +48,9 @@ def test_blank_pages_are_listed(tmp_path: Path) -> None:
     pdf.close()
     doc = parse_pdf(path)
     assert doc["page_count"] == 2
-    assert doc["pages_without_text"] == [1, 2]
+    # no text and no image: blank, nothing for OCR to read (tests/parsing/test_scans.py reads scans)
+    assert doc["pages_blank"] == [1, 2]
+    assert doc["pages_without_text"] == [] and doc["pages_scanned"] == []
     assert doc["tables"] == []
 
 

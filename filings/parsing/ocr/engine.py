@@ -50,7 +50,7 @@ class Reading:
     """A line image's recognised characters, and the raw output to read it again."""
 
     glyphs: list[Glyph]
-    probs: Any  # (frames, classes) softmax output
+    probs: Any  # (frames, amount classes): the softmax output kept for reading it again as an amount
     step: float  # line-image pixels per frame
 
     @property
@@ -116,7 +116,7 @@ class Recognizer:
                 step = (width / frames) * images[i].shape[0] / _HEIGHT
                 used = min(frames, math.ceil(widths[k] * frames / width) + 1)
                 p = probs[k, :used]
-                out[i] = Reading(self._decode(p, step, None), p, step)
+                out[i] = Reading(self._decode(p, step), p[:, self.amount_classes], step)
         return [r for r in out if r is not None]
 
     def reread_amount(self, reading: Reading) -> list[Glyph]:
@@ -127,11 +127,9 @@ class Recognizer:
         """
         return self._decode(reading.probs, reading.step, self.amount_classes)
 
-    def _decode(self, probs: Any, step: float, allowed: Any | None) -> list[Glyph]:
-        if allowed is None:
-            idx = probs.argmax(axis=1)
-        else:
-            idx = allowed[probs[:, allowed].argmax(axis=1)]
+    def _decode(self, probs: Any, step: float, classes: Any | None = None) -> list[Glyph]:
+        """Greedy CTC; `classes`: the class of each column of `probs` when it holds only some."""
+        idx = probs.argmax(axis=1)
         glyphs: list[Glyph] = []
         prev = 0
         start = 0
@@ -139,15 +137,16 @@ class Recognizer:
             c = int(c)
             if c != prev:
                 if prev != 0:
-                    glyphs.append(self._glyph(probs, prev, start, t, step))
+                    glyphs.append(self._glyph(probs, prev, start, t, step, classes))
                 start = t
             prev = c
         if prev != 0:
-            glyphs.append(self._glyph(probs, prev, start, len(idx), step))
+            glyphs.append(self._glyph(probs, prev, start, len(idx), step, classes))
         return glyphs
 
-    def _glyph(self, probs: Any, c: int, t0: int, t1: int, step: float) -> Glyph:
-        return Glyph(self.chars[c], float(probs[t0:t1, c].max()), t0 * step, t1 * step)
+    def _glyph(self, probs: Any, c: int, t0: int, t1: int, step: float, classes: Any | None) -> Glyph:
+        char = self.chars[c if classes is None else int(classes[c])]
+        return Glyph(char, float(probs[t0:t1, c].max()), t0 * step, t1 * step)
 
 
 @lru_cache(maxsize=1)

@@ -14,12 +14,14 @@ import numpy as np
 
 from ..layout import SNAP, Grid, Obj, find_grids
 
-# shortest border kept, in points: a row is rarely under 14 points high, a column under 20
+# shortest border kept, in points: a row is rarely under 14 points high, a column under 30
 # wide, while no printed character is that tall or long in one straight stroke
-MIN_H = 20.0
+MIN_H = 30.0
 MIN_V = 13.0
 # border pieces closer than this (points) are one border
 SNAP_OCR = 3.0
+# a table's rows are mostly at least this high (points)
+MIN_ROW = 9.0
 # a table is at least this share of the page wide
 MIN_TABLE = 0.2
 
@@ -46,8 +48,8 @@ def ruling_lines(ink: Any, scale: float) -> list[Obj]:
     h_len = max(8, int(MIN_H * scale))
     v_len = max(8, int(MIN_V * scale))
     # bridge the pixel gaps JPEG and a thin pen leave in a 1-pixel line
-    bridged_h = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, 5), np.uint8))
-    bridged_v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8))
+    bridged_h = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
+    bridged_v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
     hmask = cv2.morphologyEx(bridged_h, cv2.MORPH_OPEN, np.ones((1, h_len), np.uint8))
     vmask = cv2.morphologyEx(bridged_v, cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
     return _snap(_runs(hmask, True, scale), "top", "bottom") + _snap(_runs(vmask, False, scale), "x0", "x1")
@@ -80,17 +82,23 @@ def table_lines(lines: list[Obj], width: float) -> tuple[list[Obj], list[Grid]]:
     their lines are dropped as well.
     """
     kept = _crossing(lines)
-    small = [g for g in find_grids(kept, []) if g.x1 - g.x0 < MIN_TABLE * width]
+    small = [g for g in find_grids(kept, []) if g.x1 - g.x0 < MIN_TABLE * width or _squat(g)]
     kept = [o for o in kept if not any(_inside(g, o) for g in small)]
     return kept, find_grids(kept, [])
 
 
-def _crossing(lines: list[Obj]) -> list[Obj]:
-    """Borders: horizontals meeting two verticals or more, verticals meeting a kept horizontal.
+def _squat(g: Grid) -> bool:
+    """Rows lower than any printed row: strokes of a bold title line, not a table."""
+    heights = sorted(b - a for a, b in zip(g.ys, g.ys[1:], strict=False))
+    return heights[len(heights) // 2] < MIN_ROW
 
-    A character's strokes cross at most one another (the `十` in `标`); a border runs from
-    one column line to another. A table continued from the previous page may miss its top
-    border, so one horizontal is enough for a vertical.
+
+def _crossing(lines: list[Obj]) -> list[Obj]:
+    """Borders: lines meeting two lines of the other direction or more.
+
+    A border runs from one column (or row) line to another, while a character's strokes
+    cross at most one another (the `十` in `标`), or touch one border (a title printed right
+    above its table).
     """
     hs = [o for o in lines if o["top"] == o["bottom"]]
     vs = [o for o in lines if o["top"] != o["bottom"]]
@@ -102,7 +110,7 @@ def _crossing(lines: list[Obj]) -> list[Obj]:
 
     for _ in range(2):
         hs = [h for h in hs if sum(meets(h, v) for v in vs) >= 2]
-        vs = [v for v in vs if any(meets(h, v) for h in hs)]
+        vs = [v for v in vs if sum(meets(h, v) for h in hs) >= 2]
     return hs + vs
 
 

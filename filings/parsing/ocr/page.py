@@ -27,20 +27,29 @@ def _ink(grey: Any) -> Any:
     return ink
 
 
+def _soft_threshold(grey: Any) -> float:
+    """Halfway between Otsu's ink threshold and the paper."""
+    t, _ = cv2.threshold(cv2.GaussianBlur(grey, (3, 3), 0), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return (float(t) + float(np.median(grey))) / 2
+
+
 def read_scanned_page(
     page: Any, number: int, width: float, height: float, engine: Recognizer
 ) -> tuple[PageLayout, list[CellRead]]:
     """A pypdfium2 page with no text layer as a layout, and what OCR read in its grid cells."""
     scale = SCALE
-    grey = render(page, scale)
+    grey, coloured = render(page, scale)
     angle = skew_angle(_ink(grey))
     grey = rotate(grey, angle, fill=255)
+    coloured = rotate(coloured.astype(np.uint8), angle, fill=0) > 0
     ink = _ink(grey)
     lines, grids = table_lines(ruling_lines(ink, scale), width)
     text_ink = ink & ~line_mask(ink.shape, lines)
-    # the recogniser sees only what is ink (a little widened for the strokes' soft edges):
-    # a faint seal, a border's remains and paper texture read as nothing
-    keep = cv2.dilate(text_ink, np.ones((3, 3), np.uint8)) > 0
+    # the recogniser sees only what is ink, taken at a lighter threshold than the layout's:
+    # thin strokes inside a character (the bars of 目) blur lighter than the ink, while a
+    # faint seal, a border's remains and paper texture are lighter still and read as nothing
+    soft = ((grey < _soft_threshold(grey)) & ~coloured).astype(np.uint8) * 255 | ink
+    keep = cv2.dilate(soft & ~line_mask(ink.shape, lines), np.ones((3, 3), np.uint8)) > 0
     grey = np.where(keep, grey, np.uint8(255))
     in_cells = cell_lines(grey, text_ink, grids, scale)
     around = free_lines(grey, text_ink, grids, scale)

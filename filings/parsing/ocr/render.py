@@ -16,11 +16,18 @@ DPI = 200
 SCALE = DPI / 72
 
 
-def render(page: Any, scale: float = SCALE) -> Any:
-    """A pypdfium2 page as a uint8 grey image (ink dark), coloured ink dropped."""
+def render(page: Any, scale: float = SCALE) -> tuple[Any, Any]:
+    """A pypdfium2 page as a uint8 grey image (ink dark), coloured ink dropped, and the
+    mask of its coloured pixels (a seal) where only dark ink may be read."""
     bitmap = page.render(scale=scale, grayscale=False, rev_byteorder=True)
     try:
-        rgb = bitmap.to_numpy()
-        return np.ascontiguousarray(rgb[:, :, :3].max(axis=2))
+        rgb = bitmap.to_numpy()[:, :, :3]
+        grey = np.ascontiguousarray(rgb.max(axis=2))
+        coloured = (rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2)) > _COLOURED
+        return grey, coloured
     finally:
         bitmap.close()
+
+
+# a pixel whose channels differ by more than this is coloured ink, not grey print
+_COLOURED = 40
