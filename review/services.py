@@ -182,6 +182,9 @@ def filing_check(*, filing: Filing) -> list[Finding]:
         for place, group in groups.items():
             first = group[0]
             parts = [_part(doc, f) for f in group]
+            for part, f in zip(parts, group, strict=True):
+                # the table each breach is on: one key of one kind may stand in two tables
+                part["table"] = tables[f.table_index].pk if 0 <= f.table_index < len(tables) else None
             figures = sorted((p["printed"], p["expected"]) for p in parts)
             previous = decided[place][0] if place in decided else None
             if previous is None and place in inherited:

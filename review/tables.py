@@ -64,6 +64,8 @@ class CellFindings:
         for finding in findings:
             # one anomaly may break on several rows and cells (Finding.parts): each is marked
             for part in finding.part_list:
+                if part.get("table") not in (None, finding.table_id):
+                    continue  # a breach on another table of the same kind: never on this table's rows
                 row = part.get("row")
                 if finding not in self.by_row[row]:
                     self.by_row[row].append(finding)

@@ -285,7 +285,8 @@ def _targets(filing: Any, tables: list[ParsedTable], findings: dict[int | None, 
         by_row: dict[int | None, list[Finding]] = {}
         for finding in table_findings:
             # an anomaly on several indicators marks each of them (Finding.parts)
-            for row in dict.fromkeys(part.get("row") for part in finding.part_list):
+            rows = (p.get("row") for p in finding.part_list if p.get("table") in (None, table.pk))
+            for row in dict.fromkeys(rows):
                 by_row.setdefault(row, []).append(finding)
         targets.append(
             {

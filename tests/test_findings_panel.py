@@ -57,6 +57,7 @@ def test_one_finding_per_anomaly_with_every_cell(zunyi):
     assert len(total.parts) == len(total.cells) == 9
     assert all(p["printed"] and p["expected"] and p["page"] for p in total.parts)
     assert total.place == "sum_mismatch|functional_expenditure|合计"
+    assert {p["table"] for p in total.parts} == {total.table_id}
     # several indicators of one project are one anomaly, every row kept
     invalid = zunyi.findings.get(anomaly_class="indicator_value_invalid", key="人才专项项目")
     assert len({p["row"] for p in invalid.parts}) == 9
