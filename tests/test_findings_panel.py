@@ -63,8 +63,11 @@ def test_one_finding_per_anomaly_with_every_cell(zunyi):
     assert len({p["row"] for p in invalid.parts}) == 9
 
 
-def test_the_export_reads_the_same_from_storage_as_from_the_rules(zunyi):
-    assert filing_anomalies(zunyi) == to_anomalies_json(run_rules(filing_to_dict(zunyi)))
+@pytest.mark.parametrize("name", CORPUS_NAMES)
+def test_the_export_reads_the_same_from_storage_as_from_the_rules(name, corpus_parse):
+    filing = store(corpus_parse(name)).filing
+    assert filing.findings.exists()
+    assert filing_anomalies(filing) == to_anomalies_json(run_rules(filing_to_dict(filing)))
 
 
 def test_decisions_stored_per_cell_carry_to_the_anomaly(zunyi, reviewer):
