@@ -61,7 +61,7 @@ class Tesseract:
             glyphs += [Glyph(ch, c, left + i * step, left + (i + 1) * step) for i, ch in enumerate(text)]
         return glyphs
 
-    def read(self, images: list[Any]) -> list[Any]:
+    def read(self, images: list[Any], stretch: float = 1.0) -> list[Any]:
         from filings.parsing.ocr.engine import Reading
 
         return [Reading(self._line(im, ""), im, 1.0) for im in images]

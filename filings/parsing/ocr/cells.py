@@ -22,7 +22,7 @@ import numpy as np
 
 from ..amounts import is_amount
 from ..layout import Grid, Obj
-from .engine import AMOUNT_CHARS, Glyph, Reading, Recognizer
+from .engine import AMOUNT_CHARS, FIGURE_STRETCH, Glyph, Reading, Recognizer
 
 # a text line is at least this tall (px at 200 dpi ~ 2.5 points): shorter ink is a speck
 _MIN_LINE_PX = 6
@@ -177,7 +177,8 @@ def _normal_separators(text: str) -> str | None:
 
 
 def recognise(lines: list[Line], engine: Recognizer, grids: list[Grid]) -> None:
-    """Read every line; then read again, as amounts, the figure cells of each figure column."""
+    """Read every line; then read again, widened and as amounts, the figure cells of each
+    figure column (most of its read cells are figures)."""
     readings = engine.read([ln.image for ln in lines])
     for ln, r in zip(lines, readings, strict=True):
         ln.reading = r
@@ -187,21 +188,31 @@ def recognise(lines: list[Line], engine: Recognizer, grids: list[Grid]) -> None:
         if ln.cell is not None:
             gi, ci = ln.cell
             by_column.setdefault((gi, grids[gi].cells[ci].c1), []).append(ln)
+    figures: list[Line] = []
     for column in by_column.values():
         read = [ln for ln in column if ln.glyphs]
-        figures = [ln for ln in read if _figure_like("".join(g.text for g in ln.glyphs))]
-        if not read or len(figures) * 2 < len(read):
-            continue
-        for ln in figures:
-            assert ln.reading is not None
-            glyphs = [g for g in engine.reread_amount(ln.reading) if g.text in AMOUNT_CHARS]
-            if glyphs:
-                ln.glyphs = glyphs
-            text = "".join(g.text for g in ln.glyphs)
-            if text and not is_amount(text):
-                fixed = _normal_separators(text)
-                if fixed is not None and is_amount(fixed):
-                    ln.glyphs = _respelled(ln.glyphs, fixed)
+        found = [ln for ln in read if _figure_like("".join(g.text for g in ln.glyphs))]
+        if read and len(found) * 2 >= len(read):
+            figures.extend(found)
+    wide = engine.read([ln.image for ln in figures], stretch=FIGURE_STRETCH)
+    for ln, reading in zip(figures, wide, strict=True):
+        assert ln.reading is not None
+        first = _amount_glyphs(engine.reread_amount(ln.reading))
+        glyphs = _amount_glyphs(engine.reread_amount(reading)) or first
+        if glyphs and "".join(g.text for g in glyphs) != "".join(g.text for g in first):
+            # the two readings disagree: whichever is kept, it is not sure
+            glyphs = [Glyph(g.text, g.confidence * 0.5, g.x0, g.x1) for g in glyphs]
+        if glyphs:
+            ln.reading, ln.glyphs = reading, glyphs
+        text = "".join(g.text for g in ln.glyphs)
+        if text and not is_amount(text):
+            fixed = _normal_separators(text)
+            if fixed is not None and is_amount(fixed):
+                ln.glyphs = _respelled(ln.glyphs, fixed)
+
+
+def _amount_glyphs(glyphs: list[Glyph]) -> list[Glyph]:
+    return [g for g in glyphs if g.text in AMOUNT_CHARS]
 
 
 def _respelled(glyphs: list[Glyph], text: str) -> list[Glyph]:

@@ -15,7 +15,7 @@ import numpy as np
 from ..layout import PageLayout, lay_out
 from .cells import CellRead, Line, cell_lines, chars_of, free_lines, recognise
 from .deskew import rotate, skew_angle
-from .engine import Recognizer
+from .engine import AMOUNT_CHARS, Recognizer
 from .lines import line_mask, ruling_lines, table_lines
 from .render import SCALE, render
 
@@ -44,12 +44,13 @@ def read_scanned_page(
     coloured = rotate(coloured.astype(np.uint8), angle, fill=0) > 0
     ink = _ink(grey)
     lines, grids = table_lines(ruling_lines(ink, scale), width)
-    text_ink = ink & ~line_mask(ink.shape, lines)
+    borders = line_mask(ink.shape, lines)
+    text_ink = ink & ~borders
     # the recogniser sees only what is ink, taken at a lighter threshold than the layout's:
     # thin strokes inside a character (the bars of 目) blur lighter than the ink, while a
     # faint seal, a border's remains and paper texture are lighter still and read as nothing
     soft = ((grey < _soft_threshold(grey)) & ~coloured).astype(np.uint8) * 255 | ink
-    keep = cv2.dilate(soft & ~line_mask(ink.shape, lines), np.ones((3, 3), np.uint8)) > 0
+    keep = cv2.dilate(soft & ~borders, np.ones((3, 3), np.uint8)) > 0
     grey = np.where(keep, grey, np.uint8(255))
     in_cells = cell_lines(grey, text_ink, grids, scale)
     around = free_lines(grey, text_ink, grids, scale)
@@ -76,7 +77,7 @@ def _cell_reads(number: int, layout: PageLayout, lines: list[Line], grids: list[
         cell = layout.grids[gi].cells[ci]
         glyphs = [g for ln in cell_lines_ for g in ln.glyphs]
         confidence = min((g.confidence for g in glyphs), default=0.0)
-        amount = bool(glyphs) and all(g.text in "0123456789,.-()" for g in glyphs)
+        amount = bool(glyphs) and all(g.text in AMOUNT_CHARS for g in glyphs)
         bbox = [round(cell.x0, 2), round(cell.top, 2), round(cell.x1, 2), round(cell.bottom, 2)]
         out.append(CellRead(number, bbox, cell.text, round(confidence, 4), amount))
     return out
