@@ -130,4 +130,3 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "level2": "二级指标",
     "value": "指标值",
 }
-

@@ -207,6 +207,15 @@ ROUTES: dict[str, Route] = {
         ["override_reason", "next"],
     ),
     "review:report": ("get", "reviewer_a", lambda i: f"/filings/{i['filing']}/report.xlsx", []),
+    # a text filing has no OCR'd cells: the ids answer 404, the 待核对 page an empty list
+    "review:doubtful": ("get", "reviewer_a", lambda i: f"/filings/{i['filing']}/doubtful/", []),
+    "review:ocr_crop": ("get", "reviewer_a", lambda i: f"/filings/{i['filing']}/ocr/1/crop.png", []),
+    "review:ocr_decide": (
+        "post",
+        "reviewer_a",
+        lambda i: f"/filings/{i['filing']}/ocr/1/correct/",
+        ["value", "next"],
+    ),
 }
 
 

@@ -69,7 +69,9 @@ def test_review_report_holds_every_grid(real_parse, reviewer, make_reviewer):
     Finding.objects.filter(filing=filing).update(decision="resolved")
     filing_sign_off(filing=filing, user=reviewer, override_reason="测试")
     workbook = load_workbook(io.BytesIO(review_report(filing)))
-    assert len(workbook.sheetnames) == 2 + 9
+    # 概况, 异常, 标记, 评论, 记录, then a sheet per table
+    assert workbook.sheetnames[:5] == ["概况", "异常", "标记", "评论", "记录"]
+    assert len(workbook.sheetnames) == 5 + 9
     economic = workbook[next(n for n in workbook.sheetnames if "经济分类" in n)]
     header = [c.value for c in economic[2]]
     assert header[:3] == ["收/支", "编码", "项目"] and "一般公共预算基本支出/合计" in header
