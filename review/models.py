@@ -68,9 +68,16 @@ class Finding(models.Model):
 
     Decision = Decision
 
-    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="findings")
+    filing = models.ForeignKey(
+        Filing, on_delete=models.CASCADE, related_name="findings", verbose_name=_("预算文件")
+    )
     table = models.ForeignKey(
-        ParsedTable, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
+        ParsedTable,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("表"),
     )
     rule_id = models.CharField(_("规则"), max_length=60)
     anomaly_class = models.CharField(_("类别"), max_length=60, db_index=True)
@@ -99,10 +106,15 @@ class Finding(models.Model):
     )
     reason = models.TextField(_("理由"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     objects = FindingQuerySet.as_manager()
@@ -168,11 +180,18 @@ class Flag(models.Model):
 
     Decision = Decision
 
-    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="flags")
+    filing = models.ForeignKey(
+        Filing, on_delete=models.CASCADE, related_name="flags", verbose_name=_("预算文件")
+    )
     # A re-parse rewrites the tables and re-attaches the flag to the table read at the same place;
     # a table no longer read leaves it on no table, never deletes a reviewer's mark.
     table = models.ForeignKey(
-        ParsedTable, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+        ParsedTable,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flags",
+        verbose_name=_("表"),
     )
     table_title = models.CharField(
         _("表"), max_length=500, blank=True, help_text=_("重新解析后未再读到该表时，记下原表的标题。")
@@ -182,12 +201,19 @@ class Flag(models.Model):
     note = models.TextField(_("说明"))
     decision = models.CharField(_("处理"), max_length=20, choices=Decision.choices, default=Decision.OPEN)
     reason = models.TextField(_("理由"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("标记人")
+    )
     created_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -206,11 +232,15 @@ class Flag(models.Model):
 class Comment(models.Model):
     """One message in the thread of a finding (by its place) or of a flag."""
 
-    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="comments")
-    thread = models.CharField(max_length=720, db_index=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filing = models.ForeignKey(
+        Filing, on_delete=models.CASCADE, related_name="comments", verbose_name=_("预算文件")
+    )
+    thread = models.CharField(_("讨论"), max_length=720, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("作者")
+    )
     body = models.TextField(_("内容"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("发表时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("评论")
@@ -224,8 +254,12 @@ class Comment(models.Model):
 class SignOff(models.Model):
     """The record of a sign-off; one per filing, so of two reviewers signing at once one wins."""
 
-    filing = models.OneToOneField(Filing, on_delete=models.PROTECT, related_name="sign_off")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filing = models.OneToOneField(
+        Filing, on_delete=models.PROTECT, related_name="sign_off", verbose_name=_("预算文件")
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签批人")
+    )
     signed_at = models.DateTimeField(_("签批时间"), auto_now_add=True)
     document_sha256 = ArrayField(models.CharField(max_length=64), verbose_name=_("文件 SHA-256"))
     open_errors = models.PositiveIntegerField(_("签批时未处理的错误"), default=0)
