@@ -123,8 +123,10 @@ def test_reviewer_walk(page, app_server, corpus_parse, clerk, reviewer, shot, tm
         .order_by("page", "id")
         .values_list("pk", flat=True)
     )
-    assert page.locator("#findings-panel .finding-item").count() == len(errors) > 0
-    for n, pk in enumerate(errors):
+    assert page.locator("#findings-panel .finding-item").count() == len(errors) > 1
+    # The last error is left open: the reviewer signs off over it, giving the reason.
+    kept_open = errors[-1]
+    for n, pk in enumerate(errors[:-1]):
         item = page.locator(f"#finding-{pk}")
         item.scroll_into_view_if_needed()
         crop = item.locator("img.crop")
@@ -142,7 +144,9 @@ def test_reviewer_walk(page, app_server, corpus_parse, clerk, reviewer, shot, tm
         page.wait_for_selector(f"#finding-{pk}.decision-resolved")
     shot(page, "errors-resolved")
     assert page.evaluate("window.__marker") == "no reload"  # every decision swapped in place
-    assert not Finding.objects.filter(filing=filing, severity="error", decision="open").exists()
+    assert list(
+        Finding.objects.filter(filing=filing, severity="error", decision="open").values_list("pk", flat=True)
+    ) == [kept_open]
 
     # The 原文 page of the first error: every cell's row boxed, and back to the finding.
     page.locator(f"#finding-{errors[0]} a.source-link").click()
@@ -155,13 +159,14 @@ def test_reviewer_walk(page, app_server, corpus_parse, clerk, reviewer, shot, tm
     assert page.locator(f"#finding-{errors[0]}.decision-resolved").is_visible()
     clicks += 2
 
-    # Sign off (the override reason field is filled as the page asked for it).
-    if page.locator("#override-reason").count():
-        page.fill("#override-reason", "错误已逐项核实")
+    # Sign off over the one open error: the page asks for the override reason.
+    page.fill("#override-reason", "该项已电话核实，随批复更正")
     page.click("#sign-off-button")
-    clicks += 1
+    clicks += 2
     page.wait_for_selector(".alert-success")
-    assert SignOff.objects.filter(filing=filing, signed_by=reviewer).exists()
+    sign_off = SignOff.objects.get(filing=filing, signed_by=reviewer)
+    assert (sign_off.open_errors, sign_off.override_reason) == (1, "该项已电话核实，随批复更正")
+    assert "该项已电话核实，随批复更正" in page.inner_text("body")  # shown on the filing page
     shot(page, "signed-off")
 
     # Export the report; it opens with openpyxl, its sheets and headers in Chinese.
@@ -175,7 +180,10 @@ def test_reviewer_walk(page, app_server, corpus_parse, clerk, reviewer, shot, tm
     assert {"概况", "异常"} <= set(workbook.sheetnames)
     head = [str(c.value) for row in workbook["异常"].iter_rows(max_row=6) for c in row if c.value]
     assert {"类别", "处理"} <= set(head)
+    summary = [str(c.value) for row in workbook["概况"].iter_rows() for c in row if c.value]
+    assert "该项已电话核实，随批复更正" in summary
     print(
-        f"\nreviewer walk: {clicks} clicks and 2 keys, {seconds:.1f} s ({len(errors)} errors resolved, "
+        f"\nreviewer walk: {clicks} clicks and 2 keys, {seconds:.1f} s ({len(errors) - 1} errors resolved, "
+        "1 signed over, "
         f"{infos} infos dismissed in bulk); {len(links)} 原文 links and crops answered 200 in {checked:.1f} s"
     )
