@@ -8,7 +8,6 @@ Every sheet is written by review.exports: text cells are text, amounts in the pr
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,7 @@ from filings.models import Filing
 
 from . import exports, selectors
 from .exports import Sheet, class_label, kind_label, when
-from .formatting import in_unit
+from .formatting import figure_value, in_unit
 from .models import Finding, SignOff
 from .services import open_errors
 
@@ -32,7 +31,6 @@ KIND_NAMES = {
     K.PROJECT_PERFORMANCE: "项目绩效",
 }
 UNSIGNED = "未签批"
-PLAIN_FIGURE = re.compile(r"-?\d+(\.\d+)?")
 
 
 def report_name(filing: Filing) -> str:
@@ -151,12 +149,11 @@ def _grid_rows(table: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     )
 
 
-def _figure(text: str) -> Decimal | str:
-    """A finding's printed or expected figure: a number where it is one (yuan), else its text."""
-    try:
-        return Decimal(text) if PLAIN_FIGURE.fullmatch(text) else text
-    except ArithmeticError:
-        return text
+def _figures(finding: Finding) -> list[Any]:
+    """Printed and expected in the table's unit (numbers where they are amounts), and that unit."""
+    part = finding.part_list[0]
+    unit = part.get("unit") or ""
+    return [figure_value(finding.printed, unit), figure_value(finding.expected, unit), unit]
 
 
 def _who(user: Any) -> str:
@@ -199,6 +196,7 @@ def _findings_sheet(filing: Filing, findings: list[Finding]) -> Sheet:
         "说明",
         "印刷值",
         "应为",
+        "单位",
         "处理",
         "理由",
         "处理人",
@@ -212,8 +210,7 @@ def _findings_sheet(filing: Filing, findings: list[Finding]) -> Sheet:
             f.key,
             f.page,
             f.message,
-            _figure(f.printed),
-            _figure(f.expected),
+            *_figures(f),
             f.get_decision_display(),
             f.reason,
             _who(f.decided_by),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from budget_filing.units import known_unit
 from filings.interchange import filing_tables, filing_to_dict
 from filings.models import Filing, OcrCell, ParsedTable
 from filings.selectors import filing_documents, newer_version
@@ -102,9 +104,23 @@ def _part(doc: dict[str, Any], finding: RuleFinding) -> dict[str, Any]:
         "message": finding.message,
         "printed": _text(finding.printed)[:300],
         "expected": _text(finding.expected)[:300],
+        "unit": _amount_unit(doc, finding),
         "page": page,
         "bbox": bbox,
     }
+
+
+def _amount_unit(doc: dict[str, Any], finding: RuleFinding) -> str:
+    """The unit to show an amount's figures in: its table's printed unit ("" for a text figure).
+
+    Rules give amounts as yuan Decimals; shown raw, 167.53 万元 read ``1675300.00`` beside a
+    message in 万元.
+    """
+    if not any(isinstance(v, Decimal) for v in (finding.printed, finding.expected)):
+        return ""
+    tables = doc.get("tables") or []
+    table = tables[finding.table_index] if 0 <= finding.table_index < len(tables) else {}
+    return known_unit(table.get("unit"))
 
 
 def _union(boxes: list[Any]) -> list[float] | None:

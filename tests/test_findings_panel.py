@@ -281,3 +281,30 @@ def test_a_flag_is_decided_in_place_too(zunyi, rc, reviewer):
         )
     )
     assert "findings-changed" in html["HX-Trigger"]
+
+
+def test_figures_of_a_finding_are_in_its_tables_printed_unit(rc, zunyi):
+    """A 万元 table's breach reads ``167.53 万元`` in the list and the report, not the stored yuan."""
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from review.report import review_report
+
+    finding = next(
+        f
+        for f in zunyi.findings.filter(anomaly_class="cross_table_mismatch")
+        if f.part_list[0].get("unit") == "万元"
+    )
+    yuan = Decimal(finding.printed)
+    shown = f"{yuan / 10000:,.2f} 万元"
+    page = panel(rc, zunyi, "&status=all")
+    item = page[page.index(f'id="finding-{finding.pk}"') :][:6000]
+    assert shown in item and f">{finding.printed}<" not in item
+    sheet = load_workbook(io.BytesIO(review_report(zunyi)))["异常"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if "印刷值" in r)
+    row = next(r for r in rows if finding.message in r)
+    at = header.index("印刷值")
+    assert (Decimal(str(row[at])), row[at + 2]) == (yuan / 10000, "万元")

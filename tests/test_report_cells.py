@@ -64,5 +64,6 @@ def test_no_cell_of_the_report_is_a_formula(corpus_parse, reviewer, django_captu
     assert [c.value for c in grid_sheet[2]][3:] == ["=1+1/合计", "@备注"]
     assert [c.value for c in grid_sheet[3]][1:3] == ["-301", "=A1"]
     assert [c.value for c in grid_sheet[3]][4] == '=HYPERLINK("http://x")'
-    reasons = [row[9].value for row in workbook["异常"].iter_rows(min_row=3)]
+    at = [c.value for c in workbook["异常"][2]].index("理由")
+    reasons = [row[at].value for row in workbook["异常"].iter_rows(min_row=3)]
     assert reasons and set(reasons) == {"=1+2"}

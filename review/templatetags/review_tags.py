@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from review.formatting import figure as figure_text
 from review.formatting import printed, signed, yuan
 
 register = template.Library()
@@ -25,6 +26,12 @@ def change_amount(value: Decimal | None, unit: str) -> str:
     if value is None:
         return ""
     return format_html('<span class="amount" title="{}">{}</span>', yuan(value), signed(value, unit))
+
+
+@register.simple_tag
+def figure(text: str, unit: str | None) -> str:
+    """A finding's printed or expected figure in its table's unit (``—`` when there is none)."""
+    return figure_text(text, unit or "") or "—"
 
 
 @register.filter
