@@ -153,6 +153,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For when (and only when) the
 # request comes from one of these addresses (docker-compose.yml: the TLS proxy's).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Reviewers (user names) given every department the first time a filing names it; none by
+# default, where an admin assigns them (部门 › 审核员). bin/run names its demo reviewer.
+DEFAULT_REVIEWERS = env_list("DEFAULT_REVIEWERS", "")
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,7 +25,7 @@ from django.utils import timezone
 from budget_filing.kinds import GRID, STAGES
 from budget_filing.text import squash
 
-from . import interchange, parsing
+from . import interchange, parsing, roles
 from .models import (
     Department,
     Document,
@@ -352,6 +353,17 @@ def _locked_current(document: Document) -> Filing | None:
     return Filing.objects.select_for_update().filter(pk=filing_id).first() if filing_id else None
 
 
+def department_get_or_create(*, name: str) -> Department:
+    """The department of that name; a new one gets the reviewers settings.DEFAULT_REVIEWERS names."""
+    department, created = Department.objects.get_or_create(name=name)
+    if created and settings.DEFAULT_REVIEWERS:
+        User = get_user_model()
+        department.reviewers.add(
+            *User.objects.filter(username__in=settings.DEFAULT_REVIEWERS, groups__name=roles.REVIEWERS)
+        )
+    return department
+
+
 def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing | None:
     """The filing this document's tables go into; None when they may go nowhere.
 
@@ -365,7 +377,7 @@ def _filing_for(document: Document, parsed: dict[str, Any]) -> Filing | None:
     The department is locked (version numbering), then the filing rows read: a sign-off takes
     the filing's lock too, so either it sees this document or this document sees it signed.
     """
-    department, _ = Department.objects.get_or_create(name=parsed["department"])
+    department = department_get_or_create(name=parsed["department"])
     Department.objects.select_for_update().get(pk=department.pk)
     year, stage = parsed["year"], parsed["stage"]
     current = _locked_current(document)
@@ -665,7 +677,7 @@ def filing_correct_department(*, filing: Filing, department: str, user: Any) -> 
         raise FactsRefused("请填写部门名称。")
     with transaction.atomic():
         old = Filing.objects.select_related("department").get(pk=filing.pk).department
-        target, _ = Department.objects.get_or_create(name=name)
+        target = department_get_or_create(name=name)
         # Serialises version numbering in both departments (as _filing_for does), in id order
         # so that two moves in opposite directions cannot deadlock; and the departments before
         # the filing, the order in which a parse attaching a document takes them, for the same reason.

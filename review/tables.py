@@ -467,6 +467,11 @@ class FilingTable(tables.Table):
         model = Filing
         fields = ("department", "year", "stage", "version", "status")
         attrs = {"class": "table table-sm table-hover align-middle dashboard"}
+        # A reviewer sees the filings of their departments only: an empty list says why.
+        empty_text = (
+            "没有可审核的预算文件。审核员只能看到分配给自己的部门的预算文件；"
+            "如需审核某个部门，请管理员在 部门 › 审核员 中分配。"
+        )
         order_by = ("-updated_at",)
         per_page = 50
         template_name = "django_tables2/bootstrap5.html"

@@ -82,3 +82,28 @@ def test_createsuperuser_noinput_from_environment(monkeypatch):
         "createsuperuser", interactive=False, username="root2", email="r@example.org", stdout=io.StringIO()
     )
     assert get_user_model().objects.get(username="root2").check_password("s3cret-pass-word")
+
+
+def test_default_reviewers_get_new_departments_and_the_dashboard_says_why_it_is_empty(
+    tmp_path, role_groups, settings, client, corpus_parse
+):
+    """bin/run's demo reviewer sees the sample filings; a reviewer of no department is told why."""
+    from filings.models import Department
+    from tests.test_parsed_storage import store
+
+    settings.DEFAULT_REVIEWERS = ["reviewer"]
+    call_command("seed_demo", "--password-file", str(tmp_path / "pw.json"), stdout=io.StringIO())
+    reviewer = get_user_model().objects.get(username="reviewer")
+    client.force_login(reviewer)
+    assert "请管理员在 部门 › 审核员 中分配" in client.get("/filings/").content.decode()
+    filing = store(corpus_parse("qiannan-hrss-2025-original")).filing
+    assert list(filing.department.reviewers.all()) == [reviewer]
+    assert filing.department.name in client.get("/filings/").content.decode()
+    # a department read before the reviewer was named gets it at the next seed_demo
+    Department.objects.create(name="早先的部门")
+    call_command("seed_demo", "--password-file", str(tmp_path / "pw.json"), stdout=io.StringIO())
+    assert Department.objects.get(name="早先的部门").reviewers.get() == reviewer
+    # without the setting, a new department waits for an admin
+    settings.DEFAULT_REVIEWERS = []
+    other = store(corpus_parse("zunyi-hrss-2024-adjustment"), "b").filing
+    assert not other.department.reviewers.exists()

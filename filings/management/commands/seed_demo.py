@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from filings import roles
+from filings.models import Department
 
 ACCOUNTS = [
     ("admin", roles.ADMINS, True),
@@ -55,6 +56,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {username:<9} 密码：{known.get(username, '（未知，已手动修改）')}  角色：{group_name}"
             )
+        # Departments read before the demo reviewer was named (an older var/) get it too.
+        reviewers = User.objects.filter(username__in=settings.DEFAULT_REVIEWERS, groups__name=roles.REVIEWERS)
+        for department in Department.objects.filter(reviewers__isnull=True):
+            department.reviewers.add(*reviewers)
         store.parent.mkdir(parents=True, exist_ok=True)
         store.write_text(json.dumps(known, ensure_ascii=False, indent=1))
         store.chmod(0o600)
