@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from budget_filing.kinds import GRID, STAGES
 from budget_filing.text import squash
+from budget_filing.units import known_unit, to_yuan
 
 from . import interchange, parsing, roles
 from .models import (
@@ -829,15 +830,20 @@ def _money_field(table: ParsedTable, cell: OcrCell) -> tuple[Any, str]:
 def ocr_cell_write(*, cell: OcrCell, value: Any) -> Decimal:
     """Write a reviewer's reading of an OCR'd amount into the stored row, so exports and rules use it.
 
-    ``value`` is in yuan; the caller checks who may and records the decision on ``cell``.
+    ``value`` is in the table's printed unit, as the reviewer reads it on the page (167.53 in a
+    万元 table); the row stores yuan. The caller checks who may and records the decision on ``cell``.
     """
-    try:
-        amount = Decimal(str(value).replace(",", "").strip()).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError) as exc:
-        raise CellRefused("请填写数字金额（元），例如 12345.67。") from exc
-    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 16:
-        raise CellRefused("金额超出范围。")
     table = ParsedTable.objects.get(pk=cell.table_id)
+    unit = known_unit(table.unit)
+    if not cell.is_amount:
+        raise CellRefused("这是文字，不是金额：只能确认；如识别有误，请在该行添加标记说明。")
+    try:
+        read = Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise CellRefused(f"请填写数字金额（按表中单位：{unit}），例如 12345.67。") from exc
+    if not read.is_finite() or abs(read) >= Decimal(10) ** 12:
+        raise CellRefused("金额超出范围。")
+    amount = Decimal(to_yuan(read, unit) or "0")
     try:
         record, attribute = _money_field(table, cell)
     except (GridRow.DoesNotExist, SummaryLine.DoesNotExist, FunctionalLine.DoesNotExist) as exc:

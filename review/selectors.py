@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from budget_filing.kinds import STAGE_LABELS
+from budget_filing.units import known_unit
 from filings.models import Department, Document, Filing, OcrCell, ParsedTable
 from filings.selectors import filing_documents
 
@@ -467,6 +468,7 @@ def filing_ocr_cells(*, filing: Filing) -> dict[str, list[OcrCell]]:
     for cell in cells:
         row = labels.get((cell.table_id, cell.row_position), "") if cell.row_position is not None else ""
         cell.label = ocr_cell_label(cell, row)  # type: ignore[attr-defined]
+        cell.unit = known_unit(cell.table.unit)  # type: ignore[attr-defined]  # a correction's unit
     return {
         "doubtful": [c for c in cells if c.status == OcrCell.Status.DOUBTFUL],
         "checked": [c for c in cells if c.status != OcrCell.Status.DOUBTFUL],

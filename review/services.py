@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from budget_filing.units import known_unit
+from budget_filing.units import in_unit, known_unit
 from filings.interchange import filing_tables, filing_to_dict
 from filings.models import Filing, OcrCell, ParsedTable
 from filings.selectors import filing_documents, newer_version
@@ -499,7 +499,10 @@ def ocr_cell_confirm(*, cell: OcrCell, user: Any) -> OcrCell:
 
 
 def ocr_cell_correct(*, cell: OcrCell, value: Any, user: Any) -> OcrCell:
-    """The page prints ``value`` (yuan), not what OCR read: the stored row takes it, the rules re-run."""
+    """The page prints ``value`` (in the table's unit), not what OCR read.
+
+    The stored row takes it and the rules run again.
+    """
 
     def correct(cell: OcrCell) -> str:
         try:
@@ -508,6 +511,7 @@ def ocr_cell_correct(*, cell: OcrCell, value: Any, user: Any) -> OcrCell:
             raise ReviewRefused(str(exc)) from exc
         cell.status = OcrCell.Status.CORRECTED
         cell.corrected = amount
-        return f"识别为 {cell.text}，更正为 {amount}"
+        unit = known_unit(cell.table.unit)
+        return f"识别为 {cell.text}，更正为 {in_unit(amount, unit)} {unit}"
 
     return _ocr_decide(cell, user, correct)

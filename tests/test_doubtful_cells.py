@@ -142,6 +142,56 @@ def test_a_grid_value_is_corrected_in_its_cell(reviewer, settings, tmp_path):
     assert grid["rows"][0]["values"] == {"合计": "7.00"}
 
 
+def test_a_correction_is_typed_in_the_tables_unit_and_text_is_only_confirmed(client, reviewer):
+    """A 万元 table's value is corrected as the page prints it (167.53), stored as yuan; an
+    indicator's value is text: confirmed, never replaced by a number."""
+    parsed = scan_parse(misread=False)
+    parsed["tables"].append(
+        {
+            "kind": "grid",
+            "title": "某扫描表",
+            "unit": "万元",
+            "pages": [2],
+            "role": "other",
+            "columns": ["合计", "指标"],
+            "rows": [{"label": "甲", "values": {"合计": "1675200.00"}, "page": 2, "bbox": [1, 1, 2, 2]}],
+            "ocr": [
+                {
+                    "row": 0,
+                    "field": "values.合计",
+                    "text": "167.52",
+                    "confidence": 0.3,
+                    "page": 2,
+                    "bbox": [10, 10, 50, 20],
+                },
+                {
+                    "row": 0,
+                    "field": "initial.value",
+                    "text": "≥5次",
+                    "confidence": 0.3,
+                    "page": 2,
+                    "bbox": [60, 10, 90, 20],
+                },
+            ],  # fmt: skip
+        }
+    )
+    filing = store(parsed).filing
+    filing.department.reviewers.add(reviewer)
+    amount = OcrCell.objects.get(table__kind="grid", field="values.合计")
+    text = OcrCell.objects.get(table__kind="grid", field="initial.value")
+    client.force_login(reviewer)
+    page = client.get(f"/filings/{filing.pk}/doubtful/").content.decode()
+    item = page[page.index(f'id="ocr-{amount.pk}"') :].split("</li>")[0]
+    assert "正确金额（万元）" in item
+    item = page[page.index(f'id="ocr-{text.pk}"') :].split("</li>")[0]
+    assert "ocr-value" not in item and "文字只能确认" in item
+    ocr_cell_correct(cell=amount, value="167.53", user=reviewer)
+    assert GridCell.objects.get(row__table__kind="grid", column=0).amount == 1675300
+    assert "更正为 167.53 万元" in amount.history.order_by("-history_date").first().history_change_reason
+    with pytest.raises(ReviewRefused, match="只能确认"):
+        ocr_cell_correct(cell=text, value="5", user=reviewer)
+
+
 # ---- pages ----------------------------------------------------------------------------------
 
 

@@ -352,3 +352,8 @@ class OcrCell(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.DOUBTFUL
+
+    @property
+    def is_amount(self) -> bool:
+        """An amount can be corrected; an indicator's value (``≥5次``) is text, only confirmed."""
+        return not self.field.endswith(".value")
