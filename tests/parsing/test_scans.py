@@ -152,3 +152,29 @@ def test_scan_with_ocr_off_is_a_page_without_text() -> None:
     spec = MANIFEST["qiandongnan-mixed-blank"]
     assert doc["pages_without_text"] == spec["scanned"]
     assert doc["pages_blank"] == spec["blank"] and doc["pages_scanned"] == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_amount_read_from_a_scan_keeps_its_own_confidence(
+    name: str, scan_parse: Callable[[str], dict]
+) -> None:
+    """Each figure on a scanned page has an OCR entry at its own row and field.
+
+    A figure without one is shown as certain whatever OCR made of it. The 收支总表's income rows
+    span both panels: they used to take the expense cell beside a blank as their own, leaving
+    the expense figure with no confidence (and a 待核对 on a blank cell).
+    """
+    from filings.parsing.ocr.confidence import _fields
+
+    got = scan_parse(name)
+    scanned = set(MANIFEST[name]["scanned"])
+    missing = []
+    for table in got["tables"]:
+        entries = {(c["row"], c["field"]) for c in table.get("ocr", [])}
+        for i, row in enumerate(table.get("rows") or []):
+            if row.get("page") not in scanned:
+                continue
+            for field, value, amount in _fields(table["kind"], row):
+                if amount and value is not None and (i, field) not in entries:
+                    missing.append((table["title"], row.get("label") or row.get("name"), field, value))
+    assert missing == []

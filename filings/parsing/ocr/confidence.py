@@ -71,18 +71,25 @@ def _in_band(read: CellRead, bbox: list[float]) -> bool:
     return x0 - 1 <= cx <= x1 + 1 and top - 1 <= read.bbox[1] < bottom - 1
 
 
-def _match_row(
-    index: int | None, fields: list[tuple[str, Any, bool]], reads: list[CellRead], unit: str, used: set[int]
-) -> list[dict[str, Any]]:
-    reads = sorted(reads, key=lambda r: r.bbox[0])
-    at: dict[int, CellRead] = {}  # field index -> the cell that gave it
+def _exact(
+    fields: list[tuple[str, Any, bool]], reads: list[CellRead], unit: str, used: set[int]
+) -> dict[int, CellRead]:
+    """Field index -> the cell whose text gives exactly that field's value."""
+    at: dict[int, CellRead] = {}
     for fi, (_, value, amount) in enumerate(fields):
-        for r in reads:
+        for r in sorted(reads, key=lambda r: r.bbox[0]):
             if id(r) not in used and _same(r, value, amount, unit):
                 at[fi] = r
                 used.add(id(r))
                 break
-    for r in reads:
+    return at
+
+
+def _fill(
+    at: dict[int, CellRead], fields: list[tuple[str, Any, bool]], reads: list[CellRead], used: set[int]
+) -> None:
+    """A value cell no field took goes to a blank amount field between the fields matched around it."""
+    for r in sorted(reads, key=lambda r: r.bbox[0]):
         if id(r) in used or not (r.amount or not r.text):
             continue
         cx = (r.bbox[0] + r.bbox[2]) / 2
@@ -94,6 +101,13 @@ def _match_row(
         if free:
             at[free[0]] = r
             used.add(id(r))
+
+
+def _match_row(
+    index: int | None, fields: list[tuple[str, Any, bool]], reads: list[CellRead], unit: str, used: set[int]
+) -> list[dict[str, Any]]:
+    at = _exact(fields, reads, unit, used)
+    _fill(at, fields, reads, used)
     return [_entry(index, fields[fi][0], r) for fi, r in sorted(at.items())]
 
 
@@ -119,13 +133,22 @@ def attach(tables: list[dict[str, Any]], reads: list[CellRead]) -> None:
         unit = table.get("unit") or "元"
         used: set[int] = set()
         entries: list[dict[str, Any]] = []
+        # Two passes: every row takes the cells that give its values first, and only then are
+        # the cells left over put in blank fields. In one pass, an income row of a 收支总表
+        # (whose band spans both panels) took the expense cell beside its blank as its own, and
+        # the expense row, matched later, lost its cell and with it the cell's doubt.
+        matched = []
         for key in ("rows", "indicators"):
             for i, row in enumerate(table.get(key) or []):
                 page, bbox = row.get("page"), row.get("bbox")
                 if page not in by_page or not bbox:
                     continue
                 band = [r for r in by_page[page] if _in_band(r, bbox)]
-                entries.extend(_match_row(i, _fields(table["kind"], row), band, unit, used))
+                fields = _fields(table["kind"], row)
+                matched.append((i, fields, band, _exact(fields, band, unit, used)))
+        for i, fields, band, at in matched:
+            _fill(at, fields, band, used)
+            entries.extend(_entry(i, fields[fi][0], r) for fi, r in sorted(at.items()))
         funds = _funds(table)
         if funds:
             rest = [r for p in pages for r in by_page[p] if id(r) not in used and r.amount]
