@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 import os
 import time
@@ -226,10 +225,7 @@ def _progress_recorder(document_id: int) -> Any:
 
 
 def _parse_file(path: str, *, ocr: bool, progress: Any) -> dict[str, Any]:
-    # The parser takes ``ocr`` and ``progress`` once it can read scans; an older one neither.
-    accepted = inspect.signature(parse_pdf).parameters
-    options = {name: value for name, value in (("ocr", ocr), ("progress", progress)) if name in accepted}
-    return parse_pdf(path, **options)
+    return parse_pdf(path, ocr=ocr, progress=progress)
 
 
 def document_fail(*, document_id: int, error: str) -> None:

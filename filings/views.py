@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.htmx import HtmxHttpRequest
 
 from . import selectors
 from .forms import DepartmentCorrectionForm, DocumentDetailsForm, UploadForm
@@ -25,7 +27,7 @@ from .uploads import RequestBudget, candidates_from_upload, human_size
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.has_perm("filings.review_filing") or request.user.is_superuser:
         return redirect("review:dashboard")
     if request.user.has_perm("filings.upload_document"):
@@ -35,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("filings.upload_document", raise_exception=True)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and _body_too_large(request):
         # Refused whole before anything is unzipped, checked or stored (the TLS proxy of
         # docker-compose.yml refuses such a body before it even reaches us).
@@ -60,7 +62,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "filings/upload.html", _list_context(request) | {"form": form, "max_mb": max_mb})
 
 
-def _body_too_large(request: HttpRequest) -> bool:
+def _body_too_large(request: HtmxHttpRequest) -> bool:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -69,7 +71,7 @@ def _body_too_large(request: HttpRequest) -> bool:
     return length > settings.UPLOAD_MAX_REQUEST_BYTES + 64 * 1024
 
 
-def _report(request: HttpRequest, outcome) -> None:  # type: ignore[no-untyped-def]
+def _report(request: HtmxHttpRequest, outcome) -> None:  # type: ignore[no-untyped-def]
     if outcome.error:
         messages.error(request, format_html("{}：{}", outcome.filename, outcome.error))
     elif outcome.created:
@@ -98,7 +100,7 @@ def _report(request: HttpRequest, outcome) -> None:  # type: ignore[no-untyped-d
         )
 
 
-def _list_context(request: HttpRequest) -> dict[str, object]:
+def _list_context(request: HtmxHttpRequest) -> dict[str, object]:
     documents = list(documents_for_user(user=request.user))
     return {
         "documents": documents,
@@ -108,7 +110,7 @@ def _list_context(request: HttpRequest) -> dict[str, object]:
 
 
 @require_GET
-def documents(request: HttpRequest) -> HttpResponse:
+def documents(request: HtmxHttpRequest) -> HttpResponse:
     """The document list; htmx polls its table fragment while anything is still being parsed."""
     if not (
         request.user.has_perm("filings.upload_document") or request.user.has_perm("filings.view_document")
@@ -118,14 +120,14 @@ def documents(request: HttpRequest) -> HttpResponse:
     return render(request, template, _list_context(request))
 
 
-def _visible_document(request: HttpRequest, pk: int) -> Document:
+def _visible_document(request: HtmxHttpRequest, pk: int) -> Document:
     return get_object_or_404(
         Document.objects.visible_to(request.user).select_related("uploaded_by", "filing__department"), pk=pk
     )
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     document: Document,
     details_form: DocumentDetailsForm | None = None,
     correction_form: DepartmentCorrectionForm | None = None,
@@ -153,7 +155,7 @@ def _render_detail(
     return render(request, "filings/document_detail.html", context)
 
 
-def _editable_document(request: HttpRequest, pk: int) -> Document:
+def _editable_document(request: HtmxHttpRequest, pk: int) -> Document:
     """A document the user may give facts for: 404 if they cannot see it, 403 if they only see it."""
     document = _visible_document(request, pk)
     if not selectors.document_facts_editable_by(user=request.user, document=document):
@@ -162,12 +164,12 @@ def _editable_document(request: HttpRequest, pk: int) -> Document:
 
 
 @require_GET
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible_document(request, pk))
 
 
 @require_POST
-def document_details(request: HttpRequest, pk: int) -> HttpResponse:
+def document_details(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The missing department, year or stage given by hand: the filing forms as a parse would."""
     document = _editable_document(request, pk)
     # With nothing missing the form is empty and the service says why it cannot be used.
@@ -184,7 +186,7 @@ def document_details(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def document_department(request: HttpRequest, pk: int) -> HttpResponse:
+def document_department(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A department read wrongly, corrected: the document's filing moves to the right one."""
     document = _editable_document(request, pk)
     filing = document.filing
@@ -206,7 +208,7 @@ def document_department(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
     document = _visible_document(request, pk)
     try:
         handle = document.file.open("rb")

@@ -275,7 +275,7 @@ def funds_sheet(filing: Any, tables: list[Any], *, adjusted: bool) -> Sheet:
         before, after = in_unit(target.initial_total, table.unit), in_unit(target.adjusted_total, table.unit)
         row: list[Any] = [table.title, str(target), target.implementer, before]
         if adjusted:
-            row += [after, after - before if None not in (before, after) else None]
+            row += [after, after - before if after is not None and before is not None else None]
         row += [target.goals_initial] + ([target.goals_adjusted] if adjusted else [])
         rows.append(row + ([table.unit] if len(units) > 1 else []))
     unit = next(iter(units)) if len(units) == 1 else ""

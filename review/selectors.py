@@ -76,7 +76,7 @@ def dashboard_filings(user: Any) -> QuerySet[Filing]:
     )
 
 
-def _doubtful_count() -> QuerySet[OcrCell]:
+def _doubtful_count() -> QuerySet[Any]:
     return (
         OcrCell.objects.filter(table__filing=OuterRef("pk"), status=OcrCell.Status.DOUBTFUL)
         .order_by()

@@ -227,7 +227,7 @@ def filing_check(*, filing: Filing) -> list[Finding]:
                     bbox=_union([p["bbox"] for p in paged if p["page"] == page]),
                     rule_id=first.rule_id,
                     anomaly_class=first.anomaly_class,
-                    severity=str(max((f.severity for f in group), key=SEVERITY_RANK.__getitem__)),
+                    severity=str(max((Severity(f.severity) for f in group), key=SEVERITY_RANK.__getitem__)),
                     table_kind=first.table_kind,
                     key=first.key[:500],
                     row_position=first.row_index,

@@ -15,12 +15,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from budget_filing.kinds import GRID, KIND_LABELS, ROLE_LABELS
+from config.htmx import HtmxHttpRequest
 from config.input_guard import InvalidInput
 from filings.interchange import filing_to_dict
 from filings.models import Department, ParsedTable
@@ -65,13 +66,13 @@ TABLE_CLASSES = {
 }
 
 
-def _require_reviewer_or_admin(request: HttpRequest) -> None:
+def _require_reviewer_or_admin(request: HtmxHttpRequest) -> None:
     if not (request.user.has_perm("filings.review_filing") or is_admin(request.user)):
         raise PermissionDenied
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     _require_reviewer_or_admin(request)
     departments = Department.objects.filter(filings__in=filings_visible_to(request.user)).distinct()
     filterset = FilingFilter(
@@ -92,7 +93,7 @@ def _tabs(tables: list[ParsedTable], findings: dict[int | None, list[Finding]]) 
 
 
 @require_GET
-def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def filing_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
     tables = selectors.filing_table_list(filing)
     findings = selectors.table_findings(filing)
@@ -118,7 +119,12 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": can_review(request.user, filing),
         "open_errors": services.open_errors(filing),
         # A superseded version says so, with a link, and can no longer be signed.
-        "newer": {"pk": filing.newer_id, "version": filing.newer_version} if filing.newer_id else None,
+        # annotated by visible_filing
+        "newer": (
+            {"pk": filing.newer_id, "version": filing.newer_version}  # type: ignore[attr-defined]
+            if filing.newer_id  # type: ignore[attr-defined]
+            else None
+        ),
         # An original budget prints one column set; an adjustment prints initial beside adjusted.
         "adjusted": filing.stage == filing.Stage.ADJUSTMENT,
     }
@@ -162,7 +168,11 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _printed_table(
-    request: HttpRequest, filing: Any, table: ParsedTable, findings: list[Finding], context: dict[str, Any]
+    request: HtmxHttpRequest,
+    filing: Any,
+    table: ParsedTable,
+    findings: list[Finding],
+    context: dict[str, Any],
 ) -> Any:
     common = {
         "filing_id": filing.pk,
@@ -184,7 +194,7 @@ def _printed_table(
 
 
 def _export(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     filing: Any,
     context: dict[str, Any],
     tab: dict[str, Any] | None,
@@ -235,7 +245,7 @@ def _export(
 
 
 def _table_sheets(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     filing: Any,
     slug: str,
     tables: list[ParsedTable],
@@ -317,7 +327,7 @@ def _tab_of(table_kind: str) -> str:
     return next((slug for slug, _, kinds in TABS if table_kind in kinds), "")
 
 
-def _panel_filters(request: HttpRequest) -> dict[str, str]:
+def _panel_filters(request: HtmxHttpRequest) -> dict[str, str]:
     """The panel's filters from GET, or from the page an htmx post came from."""
     query: Any = request.GET
     if request.method == "POST" and request.htmx and request.htmx.current_url:
@@ -341,7 +351,7 @@ def _kind_label(table_kind: str) -> str:
 
 
 def _findings_panel(
-    request: HttpRequest, filing: Any, findings: list[Finding], tables: list[ParsedTable]
+    request: HtmxHttpRequest, filing: Any, findings: list[Finding], tables: list[ParsedTable]
 ) -> dict[str, Any]:
     """The findings tab: filtered in memory (the page read them all already), sorted by page.
 
@@ -350,7 +360,7 @@ def _findings_panel(
     """
     chosen = _panel_filters(request)
     prefetch_related_objects(findings, "decided_by")  # who decided, in one query for them all
-    statuses = FINDING_STATUSES.get(chosen["status"]) or list(Decision.values)
+    statuses = FINDING_STATUSES.get(chosen["status"]) or list(Decision)
     shown = [
         f
         for f in findings
@@ -362,8 +372,9 @@ def _findings_panel(
     shown.sort(key=lambda f: (f.page is None, f.page or 0, SEVERITY_ORDER[f.severity], f.pk))
     titles = {t.pk: t.title for t in tables}
     for f in findings:
-        f.tab = _tab_of(f.table_kind)
-        f.table_title = titles.get(f.table_id, "")
+        # what the item's link needs, read once for the list
+        f.tab = _tab_of(f.table_kind)  # type: ignore[attr-defined]
+        f.table_title = titles.get(f.table_id, "") if f.table_id is not None else ""  # type: ignore[attr-defined]
     status_counts = {s: sum(f.decision in d for f in findings) for s, d in FINDING_STATUSES.items()}
     classes = sorted({f.anomaly_class: f.class_label for f in findings}.items(), key=lambda c: c[1])
     kinds = sorted({f.table_kind for f in findings})
@@ -401,7 +412,7 @@ def _comparison(filing: Any) -> dict[str, Any]:
 
 
 @require_GET
-def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpResponse:
+def source(request: HtmxHttpRequest, pk: int, table_id: int, row: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
     table = get_object_or_404(ParsedTable.objects.select_related("document"), pk=table_id, filing=filing)
     record = _row(table, row)
@@ -419,7 +430,7 @@ def source(request: HttpRequest, pk: int, table_id: int, row: int) -> HttpRespon
 
 
 @require_GET
-def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -> HttpResponse:
+def unread_source(request: HtmxHttpRequest, pk: int, document_id: int, index: int) -> HttpResponse:
     """The page of a region the parser saw but no table covers, the region boxed."""
     filing = selectors.visible_filing(request.user, pk)
     document, region = selectors.unread_region(filing=filing, document_id=document_id, index=index)
@@ -440,13 +451,13 @@ def unread_source(request: HttpRequest, pk: int, document_id: int, index: int) -
 def _finding_document(filing: Any, finding: Finding) -> Any:
     if finding.document_id is not None:
         return finding.document
-    if finding.table_id is not None:
+    if finding.table is not None:
         return finding.table.document
     return filing_documents(filing).order_by("uploaded_at", "id").first()
 
 
 @require_GET
-def narrative_source(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
+def narrative_source(request: HtmxHttpRequest, pk: int, finding_id: int) -> HttpResponse:
     """The page of a finding (in the 说明 or on a table), every cell it concerns boxed."""
     filing = selectors.visible_filing(request.user, pk)
     finding = get_object_or_404(
@@ -462,7 +473,7 @@ def narrative_source(request: HttpRequest, pk: int, finding_id: int) -> HttpResp
         request,
         filing,
         document,
-        finding.page,
+        finding.page or 1,  # page__isnull=False above
         finding.bbox,
         {"heading": finding.class_label, "record": finding.message},
         back=_finding_back(filing, finding.pk),
@@ -471,7 +482,7 @@ def narrative_source(request: HttpRequest, pk: int, finding_id: int) -> HttpResp
 
 
 @require_GET
-def document_page(request: HttpRequest, pk: int, document_id: int, page: int) -> HttpResponse:
+def document_page(request: HtmxHttpRequest, pk: int, document_id: int, page: int) -> HttpResponse:
     """One page of a document with the findings on it; the previous/next page links come here."""
     filing = selectors.visible_filing(request.user, pk)
     document = get_object_or_404(filing_documents(filing), pk=document_id)
@@ -514,13 +525,13 @@ def _page_findings(filing: Any, document: Any, page: int) -> list[Finding]:
     for finding in Finding.objects.filter(filing=filing, document=document).order_by("id"):
         parts = [p for p in finding.part_list if p.get("page") == page]
         if parts:
-            finding.page_parts = parts
+            finding.page_parts = parts  # type: ignore[attr-defined]
             on_page.append(finding)
     return on_page
 
 
 def _source_page(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     filing: Any,
     document: Any,
     page: int,
@@ -536,7 +547,7 @@ def _source_page(
     findings = _page_findings(filing, document, page)
     boxes = []
     for finding in findings:
-        for part in finding.page_parts:
+        for part in finding.page_parts:  # type: ignore[attr-defined]
             box = _percent(part.get("bbox"), size)
             if box is not None:
                 boxes.append(box | {"severity": finding.severity, "finding": finding.pk})
@@ -566,7 +577,7 @@ def _source_page(
 
 
 @require_GET
-def finding_crop(request: HttpRequest, pk: int, finding_id: int) -> FileResponse:
+def finding_crop(request: HtmxHttpRequest, pk: int, finding_id: int) -> FileResponse:
     """The region of the page a finding concerns, as a PNG beside it in the panel."""
     filing = selectors.visible_filing(request.user, pk)
     finding = get_object_or_404(
@@ -579,7 +590,7 @@ def finding_crop(request: HttpRequest, pk: int, finding_id: int) -> FileResponse
     if document is None:
         raise Http404("原文件不存在")
     try:
-        path = region_crop(document, finding.page, finding.bbox)
+        path = region_crop(document, finding.page or 1, finding.bbox)  # page__isnull=False above
     except (FileNotFoundError, IndexError) as exc:
         raise Http404("页面不存在") from exc
     return FileResponse(path.open("rb"), content_type="image/png")
@@ -595,7 +606,7 @@ def _row(table: ParsedTable, position: int) -> Any:
 
 
 @require_GET
-def page_png(request: HttpRequest, pk: int, document_id: int, page: int) -> FileResponse:
+def page_png(request: HtmxHttpRequest, pk: int, document_id: int, page: int) -> FileResponse:
     filing = selectors.visible_filing(request.user, pk)
     # the documents the filing's source pages link to, carried-forward ones included
     document = get_object_or_404(filing_documents(filing), pk=document_id)
@@ -607,14 +618,14 @@ def page_png(request: HttpRequest, pk: int, document_id: int, page: int) -> File
     return FileResponse(path.open("rb"), content_type="image/png")
 
 
-def _back(request: HttpRequest, filing_pk: int, tab: str = "") -> HttpResponse:
+def _back(request: HtmxHttpRequest, filing_pk: int, tab: str = "") -> HttpResponse:
     target = request.POST.get("next") or ""
     if not target.startswith("/filings/"):  # only our own pages, never an open redirect
         target = reverse("review:filing", args=[filing_pk]) + (f"?tab={tab}" if tab else "")
     return redirect(target)
 
 
-def _act(request: HttpRequest, filing_pk: int, action: Any, done: str, tab: str = "") -> HttpResponse:
+def _act(request: HtmxHttpRequest, filing_pk: int, action: Any, done: str, tab: str = "") -> HttpResponse:
     try:
         action()
     except services.ReviewRefused as exc:
@@ -625,7 +636,7 @@ def _act(request: HttpRequest, filing_pk: int, action: Any, done: str, tab: str 
 
 
 @require_POST
-def start_review(request: HttpRequest, pk: int) -> HttpResponse:
+def start_review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
     return _act(
         request, pk, lambda: services.filing_start_review(filing=filing, user=request.user), "已开始审核。"
@@ -633,7 +644,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def flag_row(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_row(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
     form = FlagForm(request.POST)
     if not form.is_valid():
@@ -656,13 +667,13 @@ def flag_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_partial(
-    request: HttpRequest, filing: Any, item: Finding | Flag, note: str, ok: bool
+    request: HtmxHttpRequest, filing: Any, item: Finding | Flag, note: str, ok: bool
 ) -> HttpResponse:
     """One finding or flag re-rendered in place (htmx): no reload, the scroll stays where it was."""
     if isinstance(item, Finding):
-        item.tab = _tab_of(item.table_kind)
+        item.tab = _tab_of(item.table_kind)  # type: ignore[attr-defined]
         table = item.table
-        item.table_title = table.title if table is not None else ""
+        item.table_title = table.title if table is not None else ""  # type: ignore[attr-defined]
     context = {
         "filing": filing,
         "f": item,
@@ -685,7 +696,7 @@ def _with_counts(response: HttpResponse, filing: Any) -> HttpResponse:
 
 
 def _act_on_item(
-    request: HttpRequest, filing: Any, item: Finding | Flag, action: Any, done: str
+    request: HtmxHttpRequest, filing: Any, item: Finding | Flag, action: Any, done: str
 ) -> HttpResponse:
     """Do ``action``; an htmx request gets the item back, any other a redirect to the findings tab."""
     if not request.htmx:
@@ -703,15 +714,18 @@ def _act_on_item(
 
 
 @require_POST
-def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpResponse:
+def decide_item(request: HtmxHttpRequest, pk: int, kind: str, item_id: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
-    model = {"finding": Finding, "flag": Flag}.get(kind)
-    if model is None:
+    item: Finding | Flag
+    if kind == "finding":
+        item = get_object_or_404(Finding, pk=item_id, filing=filing)
+    elif kind == "flag":
+        item = get_object_or_404(Flag, pk=item_id, filing=filing)
+    else:
         raise Http404
-    item = get_object_or_404(model, pk=item_id, filing=filing)
     item.filing = filing  # the filing read with its newer version, not read again
     decision = request.POST.get("decision", "")
-    labels = {
+    labels: dict[str, str] = {
         Decision.RESOLVED: "已标为解决。",
         Decision.DISMISSED: "已驳回。",
         Decision.OPEN: "已重新打开。",
@@ -728,7 +742,7 @@ def decide_item(request: HttpRequest, pk: int, kind: str, item_id: int) -> HttpR
 
 
 @require_POST
-def decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_bulk(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Resolve or dismiss the selected findings with one reason; htmx gets the panel back."""
     filing = selectors.visible_filing(request.user, pk)
     # ASCII digits that fit a key: "²".isdigit() holds too, and 300 digits overflow PostgreSQL
@@ -758,17 +772,20 @@ def decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         raise InvalidInput(form.first_error())
     # A thread is a finding's (by its place) or a flag's of this filing; any other is not found.
     kind, ref = form.thread_target()
-    owners = {"finding": (filing.findings, "place"), "flag": (filing.flags, "pk")}
-    if kind not in owners:
+    item: Finding | Flag | None
+    if kind == "finding":
+        item = filing.findings.filter(place=ref).first()
+    elif kind == "flag":
+        item = filing.flags.filter(pk=ref).first()
+    else:
         raise Http404("没有这个讨论")
-    item = owners[kind][0].filter(**{owners[kind][1]: ref}).first()
     if item is None:
         raise Http404("没有这个讨论")
     item.filing = filing
@@ -787,7 +804,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_off(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
     return _act(
         request,
@@ -800,7 +817,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The review report; before a sign-off it says 未签批 (a progress report, not the record)."""
     filing = selectors.visible_filing(request.user, pk)
     return exports.attachment(
@@ -815,7 +832,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def doubtful(request: HttpRequest, pk: int) -> HttpResponse:
+def doubtful(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The filing's values read from a scan that wait for a reviewer, each beside its image."""
     filing = selectors.visible_filing(request.user, pk)
     cells = selectors.filing_ocr_cells(filing=filing)
@@ -831,7 +848,7 @@ def doubtful(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def ocr_crop(request: HttpRequest, pk: int, cell_id: int) -> FileResponse:
+def ocr_crop(request: HtmxHttpRequest, pk: int, cell_id: int) -> FileResponse:
     """The image of one OCR'd value on its page (cut once, then cached)."""
     filing = selectors.visible_filing(request.user, pk)
     cell = selectors.ocr_cell_of(filing=filing, cell_id=cell_id)
@@ -845,7 +862,7 @@ def ocr_crop(request: HttpRequest, pk: int, cell_id: int) -> FileResponse:
 
 
 @require_POST
-def ocr_decide(request: HttpRequest, pk: int, cell_id: int, action: str) -> HttpResponse:
+def ocr_decide(request: HtmxHttpRequest, pk: int, cell_id: int, action: str) -> HttpResponse:
     filing = selectors.visible_filing(request.user, pk)
     cell = selectors.ocr_cell_of(filing=filing, cell_id=cell_id)
     if action == "confirm":
