@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -68,9 +69,48 @@ def parse_pdf(path: Source, *, ocr: bool = True, progress: Progress | None = Non
 
 
 def scanned_pages(path: Source) -> list[int]:
-    """The 1-based numbers of the pages OCR would read (no text layer, an image); no OCR run."""
-    count, pages = read_pages(path, ocr=False)
+    """The 1-based numbers of the pages OCR would read (no text layer, an image); no OCR run.
+
+    Read with pdfium, not by laying pages out: the worker asks this of every text PDF before
+    it parses it, and a layout of each page cost as much as the parse itself (a 300-page
+    filing's deadline ran out in this check). A page it calls a scan that the parse does not
+    (or the reverse) only moves the document to the other queue: the parse decides per page.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    target: Any = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
+    if not isinstance(target, str):
+        target.seek(0)
+        target = target.read()
     try:
-        return [layout.number for layout in pages if layout.has_image]
+        pdf = pdfium.PdfDocument(target)
+    except Exception as e:
+        reraise_interrupt(e)
+        raise ParseError("无法读取 PDF 文件：文件已损坏、不完整或不是 PDF") from e
+    scanned = []
+    try:
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            try:
+                text = page.get_textpage()
+                try:
+                    has_text = bool(text.get_text_range().strip())
+                finally:
+                    text.close()
+                if has_text:
+                    continue
+                images = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))
+                if any(_visible(image.get_bounds()) for image in images):
+                    scanned.append(number)
+            finally:
+                page.close()
     finally:
-        pages.close()
+        pdf.close()
+    return scanned
+
+
+def _visible(pos: tuple[float, float, float, float]) -> bool:
+    """An image more than a point each way (the layout ignores specks too)."""
+    left, bottom, right, top = pos
+    return right - left > 1 and top - bottom > 1
