@@ -19,7 +19,15 @@ pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transa
 def test_a_parse_past_its_time_budget_is_reported_as_a_timeout(spawn_worker, wait_for):
     spawn_worker("timeout", {"PARSE_SOFT_TIME_LIMIT": "1", "PARSE_HARD_TIME_LIMIT": "60"})
     document = store_without_queueing("超时.pdf", long_filing(300, "parse-timeout"))
-    app.send_task("filings.tasks.parse_document", args=[document.pk], queue="timeout")
+    # No limits in the message: where filings.tasks is imported (another test did), Celery's
+    # send_task puts this process's own limits (300 s) in it, and the worker's 1 s never applies.
+    app.send_task(
+        "filings.tasks.parse_document",
+        args=[document.pk],
+        queue="timeout",
+        soft_time_limit=None,
+        time_limit=None,
+    )
     wait_for(
         lambda: not Document.objects.get(pk=document.pk).is_pending, timeout=60, what="the parse to stop"
     )
