@@ -19,30 +19,27 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError, RedisConnectionError)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=10,
-)
+# A parse, of a text PDF or by OCR of a scan: acknowledged when done (a worker that dies leaves
+# it queued), retried on outages only.
+PARSE_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
+
+
+@shared_task(**PARSE_TASK)
 def parse_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
     return _parse(document_id, self.request.id or "", ocr=False)
 
 
+# A scan is read page by page by OCR: limits of its own, on a queue of its own (config/celery.py).
 @shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=10,
-    # A scan is read page by page by OCR: limits of its own, on a queue of its own (config/celery.py).
-    soft_time_limit=settings.OCR_SOFT_TIME_LIMIT,
-    time_limit=settings.OCR_HARD_TIME_LIMIT,
+    **PARSE_TASK, soft_time_limit=settings.OCR_SOFT_TIME_LIMIT, time_limit=settings.OCR_HARD_TIME_LIMIT
 )
 def ocr_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
     return _parse(document_id, self.request.id or "", ocr=True)

@@ -22,6 +22,8 @@ from .pages import page_image
 MARGIN_X, MARGIN_Y = 30.0, 24.0
 # A region without a box (a table-level finding) shows the top of its page.
 TOP_OF_PAGE = 0.35
+# An OCR'd value's crop (the 待核对 page): its own cell, its rules in view.
+VALUE_MARGIN = (6.0, 6.0)
 MAX_WIDTH = 1400  # pixels: a crop is a thumbnail beside the finding, never the whole bitmap
 
 
@@ -35,11 +37,13 @@ def _box(bbox: Any) -> tuple[float, float, float, float] | None:
     return x0, top, x1, bottom
 
 
-def region_crop(document: Document, page: int, bbox: Any) -> Path:
+def region_crop(
+    document: Document, page: int, bbox: Any, *, margin: tuple[float, float] = (MARGIN_X, MARGIN_Y)
+) -> Path:
     """A PNG of ``bbox`` (PDF points) on ``page`` with a margin; the page's top part without a box."""
     png, size = page_image(document, page)
     box = _box(bbox)
-    name = "top" if box is None else "-".join(f"{v:.1f}" for v in box)
+    name = "top" if box is None else "-".join(f"{v:.1f}" for v in (*box, *margin))
     out = Path(settings.MEDIA_ROOT) / "crops" / document.sha256 / f"{page}-{name}.png"
     if out.exists():
         return out
@@ -49,7 +53,8 @@ def region_crop(document: Document, page: int, bbox: Any) -> Path:
             region = (0.0, 0.0, float(size["width"]), float(size["height"]) * TOP_OF_PAGE)
         else:
             x0, top, x1, bottom = box
-            region = (x0 - MARGIN_X, top - MARGIN_Y, x1 + MARGIN_X, bottom + MARGIN_Y)
+            mx, my = margin
+            region = (x0 - mx, top - my, x1 + mx, bottom + my)
         left, upper, right, lower = (
             max(0, int(region[0] * scale)),
             max(0, int(region[1] * scale)),

@@ -57,33 +57,3 @@ def page_image(document: Document, page: int) -> tuple[Path, dict[str, float]]:
         tmp.replace(png)
         meta.write_text(json.dumps(size))
     return png, json.loads(meta.read_text())
-
-
-CROP_MARGIN = 6.0  # points around an OCR'd value: its cell's rules stay in view
-
-
-def value_crop(document: Document, page: int, bbox: list[float]) -> Path:
-    """A PNG of the box ``bbox`` (PDF points) on ``page``, cut from the rendered page once, then cached.
-
-    What a reviewer reads beside an OCR'd value to confirm or correct it.
-    """
-    from PIL import Image
-
-    x0, top, x1, bottom = (float(v) for v in bbox)
-    png, size = page_image(document, page)
-    folder = Path(settings.MEDIA_ROOT) / "value-crops" / document.sha256
-    out = folder / f"{page}-{x0:.1f}-{top:.1f}-{x1:.1f}-{bottom:.1f}.png"
-    if out.exists():
-        return out
-    folder.mkdir(parents=True, exist_ok=True)
-    with Image.open(png) as image:
-        scale = image.width / float(size["width"])  # the render may be capped below SCALE
-        left, upper = max(0, int((x0 - CROP_MARGIN) * scale)), max(0, int((top - CROP_MARGIN) * scale))
-        right = min(image.width, int((x1 + CROP_MARGIN) * scale) + 1)
-        lower = min(image.height, int((bottom + CROP_MARGIN) * scale) + 1)
-        if right <= left or lower <= upper:
-            raise FileNotFoundError("识别位置不在页面内")
-        tmp = folder / f"{out.stem}.{uuid.uuid4().hex}.tmp.png"
-        image.crop((left, upper, right, lower)).save(tmp)
-    tmp.replace(out)
-    return out

@@ -31,12 +31,12 @@ from filings.selectors import filing_documents
 from . import compare, exports, selectors, services
 from . import report as report_sheets
 from .access import can_review, filings_visible_to, is_admin, tables_uploaded_by
-from .crops import region_crop
+from .crops import VALUE_MARGIN, region_crop
 from .diff import filing_diff
 from .filters import FilingFilter
 from .forms import CommentForm, FlagForm
 from .models import Comment, Decision, Finding, Flag, Severity
-from .pages import page_image, value_crop
+from .pages import page_image
 from .tables import (
     EXPORT_FORMATS,
     CellFindings,
@@ -448,6 +448,20 @@ def unread_source(request: HtmxHttpRequest, pk: int, document_id: int, index: in
     )
 
 
+def _paged_finding(filing: Any, finding_id: int) -> tuple[Finding, Any]:
+    """A finding of this filing that stands on a page, and the document printing that page."""
+    finding = get_object_or_404(
+        Finding.objects.select_related("document", "table__document"),
+        pk=finding_id,
+        filing=filing,
+        page__isnull=False,
+    )
+    document = _finding_document(filing, finding)
+    if document is None:
+        raise Http404("原文件不存在")
+    return finding, document
+
+
 def _finding_document(filing: Any, finding: Finding) -> Any:
     if finding.document_id is not None:
         return finding.document
@@ -460,15 +474,7 @@ def _finding_document(filing: Any, finding: Finding) -> Any:
 def narrative_source(request: HtmxHttpRequest, pk: int, finding_id: int) -> HttpResponse:
     """The page of a finding (in the 说明 or on a table), every cell it concerns boxed."""
     filing = selectors.visible_filing(request.user, pk)
-    finding = get_object_or_404(
-        Finding.objects.select_related("document", "table__document"),
-        pk=finding_id,
-        filing=filing,
-        page__isnull=False,
-    )
-    document = _finding_document(filing, finding)
-    if document is None:
-        raise Http404("原文件不存在")
+    finding, document = _paged_finding(filing, finding_id)
     return _source_page(
         request,
         filing,
@@ -580,15 +586,7 @@ def _source_page(
 def finding_crop(request: HtmxHttpRequest, pk: int, finding_id: int) -> FileResponse:
     """The region of the page a finding concerns, as a PNG beside it in the panel."""
     filing = selectors.visible_filing(request.user, pk)
-    finding = get_object_or_404(
-        Finding.objects.select_related("document", "table__document"),
-        pk=finding_id,
-        filing=filing,
-        page__isnull=False,
-    )
-    document = _finding_document(filing, finding)
-    if document is None:
-        raise Http404("原文件不存在")
+    finding, document = _paged_finding(filing, finding_id)
     try:
         path = region_crop(document, finding.page or 1, finding.bbox)  # page__isnull=False above
     except (FileNotFoundError, IndexError) as exc:
@@ -855,7 +853,7 @@ def ocr_crop(request: HtmxHttpRequest, pk: int, cell_id: int) -> FileResponse:
     if cell.page is None or not cell.bbox:
         raise Http404("没有该数字的位置")
     try:
-        path = value_crop(cell.table.document, cell.page, cell.bbox)
+        path = region_crop(cell.table.document, cell.page, cell.bbox, margin=VALUE_MARGIN)
     except (FileNotFoundError, IndexError, ValueError) as exc:
         raise Http404("页面不存在") from exc
     return FileResponse(path.open("rb"), content_type="image/png")

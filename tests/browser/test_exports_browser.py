@@ -15,20 +15,13 @@ from openpyxl import load_workbook
 from filings.models import Document, Filing
 from review.services import comment_add, decide, filing_sign_off, flag_create
 from tests import test_parsed_storage as parsed_storage
+from tests.browser.test_review_flow import log_in
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAME = "synth-anshun-hsa-2023-adjustment"
 DEPARTMENT = "安顺市医疗保障局"
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def download(page, selector: str) -> tuple[str, bytes]:

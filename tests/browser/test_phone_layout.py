@@ -10,6 +10,7 @@ import pytest
 
 from filings.models import Document
 from tests import test_record
+from tests.browser.test_review_flow import log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +25,6 @@ def phone(browser):  # type: ignore[no-untyped-def]
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def assert_fits(page, what: str) -> int:  # type: ignore[no-untyped-def]

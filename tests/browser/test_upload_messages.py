@@ -12,20 +12,13 @@ from pathlib import Path
 import pytest
 
 from filings.models import Document
+from tests.browser.test_review_flow import log_in
 from tests.pdfmaker import build_pdf
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "pdf"
 SAMPLE = CORPUS / "zunyi-hrss-2024-adjustment.pdf"
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def test_upload_messages_follow_the_list(page, app_server, celery_worker, clerk, shot, tmp_path):
