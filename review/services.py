@@ -317,18 +317,27 @@ def decide(*, item: Finding | Flag, decision: str, reason: str, user: Any) -> Fi
         raise ReviewRefused("未知的处理方式。")
     if decision != Decision.OPEN and item.table_id in tables_uploaded_by(user, item.filing):
         raise ReviewRefused("上传该文件的人不能处理其异常或标记（四眼原则），请由其他审核员处理。")
+    _record_decision(item, decision, _reason_for(decision, reason), user, timezone.now())
+    _touch(item.filing)
+    return item
+
+
+def _reason_for(decision: str, reason: str) -> str:
+    """The reason as kept; dismissing needs one."""
     reason = reason.strip()
     if decision == Decision.DISMISSED and not reason:
         raise ReviewRefused("驳回必须填写理由。")
+    return reason
+
+
+def _record_decision(item: Finding | Flag, decision: str, reason: str, user: Any, at: Any) -> None:
     item.decision = decision
     item.reason = reason
     item.decided_by = user if decision != Decision.OPEN else None
-    item.decided_at = timezone.now() if decision != Decision.OPEN else None
+    item.decided_at = at if decision != Decision.OPEN else None
     # who decided is recorded by the service itself, also outside a request (a command, a task)
     item._history_user = user  # type: ignore[union-attr]
     item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
-    _touch(item.filing)
-    return item
 
 
 def findings_decide_bulk(*, findings: Iterable[Finding], decision: str, reason: str, user: Any) -> int:
@@ -350,15 +359,11 @@ def findings_decide_bulk(*, findings: Iterable[Finding], decision: str, reason: 
     own = tables_uploaded_by(user, filing)
     if any(item.table_id in own for item in items):
         raise ReviewRefused("所选异常中有您上传的文件里的异常（四眼原则），请由其他审核员处理。")
-    reason = reason.strip()
-    if decision == Decision.DISMISSED and not reason:
-        raise ReviewRefused("驳回必须填写理由。")
+    reason = _reason_for(decision, reason)
     now = timezone.now()
     with transaction.atomic():
         for item in items:
-            item.decision, item.reason, item.decided_by, item.decided_at = decision, reason, user, now
-            item._history_user = user  # type: ignore[attr-defined]
-            item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+            _record_decision(item, decision, reason, user, now)
     _touch(filing)
     return len(items)
 
